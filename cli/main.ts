@@ -1,0 +1,44 @@
+import { ConfigError, getEnv } from '../lib/core/env';
+import { isAppError } from '../lib/core/errors';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-error';
+import { INIT_USAGE, runInit } from './commands/init';
+import { JOBS_USAGE, runJobs } from './commands/jobs';
+
+const USAGE = `cloudos-backup — encrypted backups for Cloud OS
+
+${INIT_USAGE}
+${JOBS_USAGE}
+
+Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
+standard input, never from arguments. Configuration comes from the environment (see README).`;
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : EXIT_USAGE;
+  }
+  getEnv();
+  if (command === 'init') return runInit(rest);
+  if (command === 'jobs') return runJobs(rest);
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+function describe(error: unknown): { code: number; message: string } {
+  if (error instanceof UsageError) return { code: EXIT_USAGE, message: `${error.message} (see cloudos-backup --help)` };
+  // node:util parseArgs reports unknown or malformed options with these codes.
+  const nodeCode = (error as NodeJS.ErrnoException)?.code ?? '';
+  if (nodeCode.startsWith('ERR_PARSE_ARGS')) return { code: EXIT_USAGE, message: `${(error as Error).message} (see cloudos-backup --help)` };
+  if (error instanceof ConfigError || isAppError(error)) return { code: EXIT_FAILURE, message: error.message };
+  return { code: EXIT_FAILURE, message: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (error) {
+    const { code, message } = describe(error);
+    process.stderr.write(`cloudos-backup: ${message}\n`);
+    return code;
+  }
+}

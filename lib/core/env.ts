@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Everything else asks `getEnv()`.
+ * Invalid configuration throws a ConfigError whose message is one line naming the variable.
+ */
+const rawSchema = z.object({
+  CLOUDOS_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^file:.+/, 'must be a SQLite URL of the form file:/path/to/db')
+    .optional(),
+  CLOUDOS_APPS_DIR: z.string().min(1).optional(),
+  CLOUDOS_DOCKER_BIN: z.string().min(1).default('docker'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  TZ: z
+    .string()
+    .optional()
+    .refine((tz) => tz === undefined || tz === '' || isValidTimeZone(tz), 'is not a known IANA time zone'),
+  CLOUDOS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface Env {
+  dataDir: string;
+  databasePath: string;
+  databaseUrl: string;
+  appsDir: string;
+  dockerBin: string;
+  port: number;
+  timeZone: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  instanceKeyPath: string;
+  nodeEnv: string;
+  nextRuntime: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "not set", as in most shells' `FOO= cmd` habit.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = rawSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
+  }
+  const raw = parsed.data;
+  const dataDir = path.resolve(raw.CLOUDOS_DATA_DIR);
+  const databaseUrl = raw.DATABASE_URL ?? `file:${path.join(dataDir, 'cloudos.db')}`;
+  const databasePath = path.resolve(databaseUrl.slice('file:'.length).split('?')[0] ?? '');
+  return {
+    dataDir,
+    databasePath,
+    databaseUrl: `file:${databasePath}`,
+    appsDir: path.resolve(raw.CLOUDOS_APPS_DIR ?? path.join(dataDir, 'apps')),
+    dockerBin: raw.CLOUDOS_DOCKER_BIN,
+    port: raw.PORT,
+    timeZone: raw.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone,
+    logLevel: raw.CLOUDOS_LOG_LEVEL,
+    instanceKeyPath: path.join(dataDir, 'instance.key'),
+    nodeEnv: source.NODE_ENV ?? 'development',
+    nextRuntime: source.NEXT_RUNTIME,
+  };
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests and the CLI point the process at another data dir; drop the cached parse. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,49 @@
+/**
+ * The error every lib/core operation throws for an expected failure. `code` is the contract
+ * with the transports (HTTP status, CLI exit code, job error code); `message` is written for
+ * the user and must never contain a secret.
+ */
+export type AppErrorCode =
+  | 'invalid_input'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'config'
+  | 'interrupted'
+  | 'cancelled'
+  | 'unavailable'
+  | 'internal';
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** Seconds after which the caller may try again (rate limits). */
+  retryAfterSeconds?: number;
+  /** A job failing with a retryable error is re-queued while attempts remain. */
+  retryable?: boolean;
+}
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly retryAfterSeconds?: number;
+  readonly retryable: boolean;
+
+  constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** True for the error an aborted AbortSignal produces (DOM AbortError or our cancelled code). */
+export function isAbortError(error: unknown): boolean {
+  if (error instanceof AppError) return error.code === 'cancelled';
+  return error instanceof Error && error.name === 'AbortError';
+}

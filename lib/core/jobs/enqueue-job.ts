@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/client';
+import { AppError } from '../errors';
+import { isJobType, jobPayloadSchemas, type JobView, toJobView } from './job-types';
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  maxAttempts?: number;
+  /** At most one job ever exists per unique key (e.g. one per schedule fire time). */
+  uniqueKey?: string;
+  createdBy?: string;
+}
+
+/** Validates the payload against its type's schema and queues the job. */
+export async function enqueueJob(db: Db, type: string, payload: unknown, options: EnqueueOptions = {}): Promise<JobView> {
+  if (!isJobType(type)) throw new AppError('invalid_input', `Unknown job type "${type}".`);
+  const parsed = jobPayloadSchemas[type].safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('invalid_input', `Invalid ${type} payload: ${issue?.path.join('.') || 'payload'} ${issue?.message}`);
+  }
+  const now = new Date();
+  const job = await db.job.create({
+    data: {
+      id: randomUUID(),
+      type,
+      payload: JSON.stringify(parsed.data),
+      runAt: options.runAt ?? now,
+      maxAttempts: options.maxAttempts ?? 1,
+      uniqueKey: options.uniqueKey,
+      createdBy: options.createdBy,
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  return toJobView(job);
+}

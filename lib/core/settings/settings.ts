@@ -1,0 +1,18 @@
+import type { Db } from '../db/client';
+
+/** Well-known setting keys, so no caller spells one differently. */
+export const SettingKey = {
+  setupCompletedAt: 'setup.completedAt',
+  instanceKeyFingerprint: 'instance.keyFingerprint',
+  backupPassphrase: 'backup.passphrase',
+} as const;
+export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
+
+export async function getSetting(db: Db, key: SettingKey): Promise<string | null> {
+  const row = await db.setting.findUnique({ where: { key } });
+  return row?.value ?? null;
+}
+
+export async function putSetting(db: Db, key: SettingKey, value: string): Promise<void> {
+  await db.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/password';
+import { seal } from '../crypto/seal';
+import type { Db } from '../db/client';
+import { AppError } from '../errors';
+import { getSetting, SettingKey } from '../settings/settings';
+import { generatePassphrase } from './generate-passphrase';
+
+export const MIN_PASSPHRASE_LENGTH = 12;
+
+export const setupInputSchema = z.object({
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'The username must be 3–64 characters: letters, digits, dot, dash, underscore.'),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`).max(1024),
+  passphrase: z.discriminatedUnion('mode', [
+    z.object({
+      mode: z.literal('choose'),
+      value: z
+        .string()
+        .min(MIN_PASSPHRASE_LENGTH, `The backup passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters long.`)
+        .max(1024),
+    }),
+    z.object({ mode: z.literal('generate') }),
+  ]),
+});
+export type SetupInput = z.infer<typeof setupInputSchema>;
+
+export async function isInstanceInitialized(db: Db): Promise<boolean> {
+  return (await getSetting(db, SettingKey.setupCompletedAt)) !== null;
+}
+
+/**
+ * First-run setup: the admin account and the backup passphrase, in one transaction. The
+ * setup marker is inserted (not upserted) inside it, so a second or concurrent setup fails on
+ * its primary key and changes nothing. Returns the passphrase only when it was generated, for
+ * the caller to show exactly once.
+ */
+export async function initializeInstance(
+  db: Db,
+  instanceKey: Buffer,
+  rawInput: unknown,
+): Promise<{ userId: string; generatedPassphrase?: string }> {
+  const parsed = setupInputSchema.safeParse(rawInput);
+  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'Invalid setup input.');
+  const input = parsed.data;
+  if (await isInstanceInitialized(db)) throw alreadyInitialized();
+
+  const passphrase = input.passphrase.mode === 'generate' ? generatePassphrase() : input.passphrase.value;
+  const userId = randomUUID();
+  const passwordHash = await hashPassword(input.password);
+  try {
+    await db.$transaction([
+      db.setting.create({ data: { key: SettingKey.setupCompletedAt, value: new Date().toISOString() } }),
+      db.user.create({ data: { id: userId, username: input.username, passwordHash } }),
+      db.setting.create({
+        data: { key: SettingKey.backupPassphrase, value: seal(instanceKey, SettingKey.backupPassphrase, passphrase) },
+      }),
+    ]);
+  } catch (error) {
+    if (await isInstanceInitialized(db)) throw alreadyInitialized();
+    throw error;
+  }
+  return input.passphrase.mode === 'generate' ? { userId, generatedPassphrase: passphrase } : { userId };
+}
+
+function alreadyInitialized(): AppError {
+  return new AppError('conflict', 'This instance is already set up. Sign in with the admin account instead.');
+}

@@ -1,0 +1,7 @@
+import type { JobHandlers } from '../lib/core/jobs/job-handler';
+import { runSelftest } from './handlers/selftest';
+
+/** Every job type's handler; the type checker insists each type in job-types.ts has one. */
+export const jobHandlers: JobHandlers = {
+  selftest: runSelftest,
+};

@@ -1,0 +1,43 @@
+import { ConfigError, getEnv } from '../lib/core/env';
+import { isAppError } from '../lib/core/errors';
+import { prepareInstance } from '../lib/core/instance/prepare-instance';
+import { makeWorkerId } from '../lib/core/jobs/recover-jobs';
+import { jobHandlers } from './handlers';
+import { runWorkerLoop } from './worker-loop';
+
+function fatal(error: unknown): never {
+  const message = error instanceof ConfigError || isAppError(error) ? error.message : String(error);
+  console.error(`worker: ${message}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  try {
+    getEnv();
+  } catch (error) {
+    fatal(error);
+  }
+  const { db } = await prepareInstance().catch(fatal);
+  const workerId = makeWorkerId('worker');
+  const shutdown = new AbortController();
+  let signals = 0;
+  const onSignal = (name: string) => {
+    signals += 1;
+    if (signals > 1) process.exit(130);
+    console.log(`worker: ${name} received, cancelling the running job and stopping`);
+    shutdown.abort();
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  console.log(`worker: started (${workerId})`);
+  await runWorkerLoop(db, {
+    workerId,
+    handlers: jobHandlers,
+    signal: shutdown.signal,
+    onError: (error) => console.error(`worker: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  await db.$disconnect();
+  console.log('worker: stopped');
+}
+
+main().catch(fatal);

@@ -1,0 +1,61 @@
+import { hostname } from 'node:os';
+import type { Db } from '../lib/core/db/client';
+import { claimNextJob } from '../lib/core/jobs/claim-job';
+import type { JobHandlers } from '../lib/core/jobs/job-handler';
+import { recoverInterruptedJobs } from '../lib/core/jobs/recover-jobs';
+import { runClaimedJob } from '../lib/core/jobs/run-job';
+import { sleep } from '../lib/core/util/sleep';
+
+export interface WorkerLoopOptions {
+  workerId: string;
+  handlers: JobHandlers;
+  /** Aborting it stops the loop and cancels the running job. */
+  signal: AbortSignal;
+  pollMs?: number;
+  heartbeatMs?: number;
+  recoverEveryMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+async function beat(db: Db, workerId: string): Promise<void> {
+  const now = new Date();
+  await db.workerHeartbeat.upsert({
+    where: { id: workerId },
+    create: { id: workerId, pid: process.pid, hostname: hostname(), startedAt: now, heartbeatAt: now },
+    update: { heartbeatAt: now },
+  });
+}
+
+/**
+ * The worker's main loop: recover interrupted jobs, then claim and run one job at a time until
+ * the signal aborts. Backups are disk- and network-bound; running them one at a time keeps a
+ * small home server responsive and the targets' bandwidth for one job.
+ */
+export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise<void> {
+  const { workerId, signal } = options;
+  const onError = options.onError ?? (() => {});
+  await beat(db, workerId);
+  const heartbeat = setInterval(() => beat(db, workerId).catch(onError), options.heartbeatMs ?? 5_000);
+  let lastRecovery = 0;
+  try {
+    while (!signal.aborted) {
+      try {
+        if (Date.now() - lastRecovery >= (options.recoverEveryMs ?? 15_000)) {
+          lastRecovery = Date.now();
+          await recoverInterruptedJobs(db);
+        }
+        const job = await claimNextJob(db, { workerId });
+        if (job) {
+          await runClaimedJob(db, job, options.handlers, { workerId, shutdownSignal: signal });
+          continue;
+        }
+      } catch (error) {
+        onError(error);
+      }
+      await sleep(options.pollMs ?? 1_000, signal).catch(() => {});
+    }
+  } finally {
+    clearInterval(heartbeat);
+    await db.workerHeartbeat.deleteMany({ where: { id: workerId } }).catch(onError);
+  }
+}
