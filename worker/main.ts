@@ -20,10 +20,13 @@ async function main(): Promise<void> {
   const { db } = await prepareInstance().catch(fatal);
   const workerId = makeWorkerId('worker');
   const shutdown = new AbortController();
-  let signals = 0;
+  let firstSignalAt = 0;
   const onSignal = (name: string) => {
-    signals += 1;
-    if (signals > 1) process.exit(130);
+    // A second signal well after the first means "stop now"; one arriving together with the
+    // first (terminal Ctrl-C plus `npm start` forwarding it) is the same request.
+    if (firstSignalAt && Date.now() - firstSignalAt > 2_000) process.exit(130);
+    if (firstSignalAt) return;
+    firstSignalAt = Date.now();
     console.log(`worker: ${name} received, cancelling the running job and stopping`);
     shutdown.abort();
   };

@@ -61,14 +61,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(`invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
   }
   const raw = parsed.data;
-  const dataDir = path.resolve(raw.CLOUDOS_DATA_DIR);
+  // turbopackIgnore: these are run-time paths, not files for the bundler to trace.
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ raw.CLOUDOS_DATA_DIR);
   const databaseUrl = raw.DATABASE_URL ?? `file:${path.join(dataDir, 'cloudos.db')}`;
-  const databasePath = path.resolve(databaseUrl.slice('file:'.length).split('?')[0] ?? '');
+  const databasePath = path.resolve(/*turbopackIgnore: true*/ databaseUrl.slice('file:'.length).split('?')[0] ?? '');
   return {
     dataDir,
     databasePath,
     databaseUrl: `file:${databasePath}`,
-    appsDir: path.resolve(raw.CLOUDOS_APPS_DIR ?? path.join(dataDir, 'apps')),
+    appsDir: path.resolve(/*turbopackIgnore: true*/ raw.CLOUDOS_APPS_DIR ?? path.join(dataDir, 'apps')),
     dockerBin: raw.CLOUDOS_DOCKER_BIN,
     port: raw.PORT,
     timeZone: raw.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone,

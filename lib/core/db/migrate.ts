@@ -32,7 +32,7 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
 )`;
 
 export function defaultMigrationsDir(): string {
-  return path.resolve('prisma', 'migrations');
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), 'prisma', 'migrations');
 }
 
 function listMigrations(migrationsDir: string): { name: string; sql: string; checksum: string }[] {

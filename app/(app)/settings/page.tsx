@@ -1,0 +1,63 @@
+import { PageHeader } from '@/components/shell/page-header';
+import { SignOutButton } from '@/components/shell/sign-out-button';
+import { ThemeToggle } from '@/components/shell/theme-toggle';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { getEnv } from '@/lib/core/env';
+import { getSetting, SettingKey } from '@/lib/core/settings/settings';
+import { getInstance } from '@/lib/server/instance';
+import { requirePageUser } from '@/lib/server/session';
+
+export const metadata = { title: 'Settings' };
+
+export default async function SettingsPage() {
+  const user = await requirePageUser();
+  const { db } = await getInstance();
+  const passphraseSet = (await getSetting(db, SettingKey.backupPassphrase)) !== null;
+  const env = getEnv();
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <div className="grid gap-4">
+        <Card>
+          <CardHeader>
+            <CardTitle>Account</CardTitle>
+            <CardDescription>Signed in as {user.username}.</CardDescription>
+          </CardHeader>
+          <CardContent className="flex flex-wrap items-center gap-2">
+            <span className="text-sm">Theme</span> <ThemeToggle />
+            <div className="ml-auto">
+              <SignOutButton />
+            </div>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle className="flex items-center gap-2">
+              Backup encryption passphrase <Badge tone={passphraseSet ? 'success' : 'danger'}>{passphraseSet ? 'set' : 'missing'}</Badge>
+            </CardTitle>
+            <CardDescription>
+              Every backup is encrypted with a key protected by this passphrase. It is stored encrypted with this server's
+              instance key and is never shown again. Keep your own copy: restoring on a new server needs it.
+            </CardDescription>
+          </CardHeader>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Instance</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+              <dt className="text-muted-foreground">Data directory</dt>
+              <dd className="break-all font-mono text-xs">{env.dataDir}</dd>
+              <dt className="text-muted-foreground">Apps directory</dt>
+              <dd className="break-all font-mono text-xs">{env.appsDir}</dd>
+              <dt className="text-muted-foreground">Time zone</dt>
+              <dd>{env.timeZone}</dd>
+            </dl>
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import { ShieldCheck } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+
+export function AuthCard({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <main className="flex min-h-dvh items-center justify-center p-4">
+      <Card className="w-full max-w-md">
+        <CardHeader>
+          <div className="mb-2 flex items-center gap-2 font-semibold">
+            <ShieldCheck className="size-5 text-primary" aria-hidden /> Cloud OS Backups
+          </div>
+          <CardTitle className="text-xl">
+            <h1>{title}</h1>
+          </CardTitle>
+          <CardDescription>{description}</CardDescription>
+        </CardHeader>
+        <CardContent>{children}</CardContent>
+      </Card>
+    </main>
+  );
+}

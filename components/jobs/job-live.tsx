@@ -1,0 +1,86 @@
+'use client';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { Progress } from '@/components/ui/progress';
+import { fetchJson } from '@/lib/client/fetch-json';
+import { useJobEvents } from '@/lib/client/use-job-events';
+import type { JobView } from '@/lib/core/jobs/job-types';
+import { formatDateTime, formatJobType } from './format';
+import { JobStatusBadge } from './job-status-badge';
+
+/** A job's progress bar, details and log, following the job live over SSE. */
+export function JobLive({ initial }: { initial: JobView }) {
+  const { job: live, logs, done } = useJobEvents(initial.id, initial);
+  const job = live ?? initial;
+  const [cancelling, setCancelling] = useState(false);
+  const active = job.status === 'queued' || job.status === 'running';
+
+  async function cancel() {
+    setCancelling(true);
+    try {
+      await fetchJson(`/api/jobs/${job.id}/cancel`, { method: 'POST' });
+      toast.info('Cancellation requested.');
+    } catch (error) {
+      toast.error((error as Error).message);
+    } finally {
+      setCancelling(false);
+    }
+  }
+
+  return (
+    <div className="grid gap-4">
+      <Card>
+        <CardHeader className="flex-row items-center justify-between gap-2">
+          <CardTitle className="flex items-center gap-2">
+            {formatJobType(job.type)} <JobStatusBadge status={job.status} />
+          </CardTitle>
+          {active && (
+            <Button variant="outline" size="sm" onClick={cancel} disabled={cancelling || job.cancelRequested}>
+              {job.cancelRequested ? 'Cancelling…' : 'Cancel'}
+            </Button>
+          )}
+        </CardHeader>
+        <CardContent className="grid gap-3">
+          <Progress value={job.percent ?? (job.status === 'queued' ? 0 : null)} label="Job progress" />
+          <p className="text-sm" aria-live="polite" data-testid="job-percent">
+            {job.percent === null ? 'Waiting for progress…' : `${job.percent} %`}
+            {job.message ? ` — ${job.message}` : ''}
+          </p>
+          {job.status === 'queued' && (
+            <p className="text-sm text-muted-foreground">Queued: waiting for the background worker to pick it up.</p>
+          )}
+          {job.errorMessage && job.status !== 'succeeded' && <Alert tone={job.status === 'cancelled' ? 'warning' : 'danger'}>{job.errorMessage}</Alert>}
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-muted-foreground">Created</dt>
+            <dd>{formatDateTime(job.createdAt)}</dd>
+            <dt className="text-muted-foreground">Finished</dt>
+            <dd>{formatDateTime(job.finishedAt)}</dd>
+            <dt className="text-muted-foreground">Started by</dt>
+            <dd>{job.createdBy ?? '—'}</dd>
+          </dl>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Log</CardTitle>
+        </CardHeader>
+        <CardContent>
+          {logs.length === 0 ? (
+            <p className="text-sm text-muted-foreground">{done ? 'No log lines.' : 'Waiting for log lines…'}</p>
+          ) : (
+            <ol className="max-h-96 overflow-y-auto font-mono text-xs" aria-label="Job log">
+              {logs.map((line) => (
+                <li key={line.id} className={line.level === 'error' ? 'text-destructive' : line.level === 'warn' ? 'text-warning' : ''}>
+                  <time className="text-muted-foreground">{new Date(line.createdAt).toLocaleTimeString()}</time> {line.message}
+                </li>
+              ))}
+            </ol>
+          )}
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

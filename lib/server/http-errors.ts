@@ -1,0 +1,35 @@
+import { NextResponse } from 'next/server';
+import { type AppErrorCode, isAppError } from '@/lib/core/errors';
+
+// The one mapping from our error codes to HTTP statuses.
+const STATUS: Record<AppErrorCode, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  config: 500,
+  interrupted: 500,
+  cancelled: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+export function statusForCode(code: AppErrorCode): number {
+  return STATUS[code];
+}
+
+export function errorResponse(code: AppErrorCode, message: string, headers?: HeadersInit): NextResponse {
+  return NextResponse.json({ error: { code, message } }, { status: STATUS[code], headers });
+}
+
+/** Turns any thrown value into the API's error JSON; unexpected errors are logged, not leaked. */
+export function toErrorResponse(error: unknown): NextResponse {
+  if (isAppError(error)) {
+    const headers = error.retryAfterSeconds ? { 'Retry-After': String(error.retryAfterSeconds) } : undefined;
+    return errorResponse(error.code, error.message, headers);
+  }
+  console.error('unexpected error in API route:', error);
+  return errorResponse('internal', 'Something went wrong on the server. Check the server log for details.');
+}

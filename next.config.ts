@@ -1,0 +1,9 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  // Native modules and the generated Prisma runtime load from node_modules at run time.
+  serverExternalPackages: ['better-sqlite3', 'argon2', '@prisma/adapter-better-sqlite3', '@prisma/client'],
+};
+
+export default nextConfig;
