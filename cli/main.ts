@@ -24,11 +24,12 @@ async function dispatch(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command "${command}"`);
 }
 
-function describe(error: unknown): { code: number; message: string } {
+function describeError(error: unknown): { code: number; message: string } {
   if (error instanceof UsageError) return { code: EXIT_USAGE, message: `${error.message} (see cloudos-backup --help)` };
   // node:util parseArgs reports unknown or malformed options with these codes.
   const nodeCode = (error as NodeJS.ErrnoException)?.code ?? '';
-  if (nodeCode.startsWith('ERR_PARSE_ARGS')) return { code: EXIT_USAGE, message: `${(error as Error).message} (see cloudos-backup --help)` };
+  if (nodeCode.startsWith('ERR_PARSE_ARGS'))
+    return { code: EXIT_USAGE, message: `${(error as Error).message} (see cloudos-backup --help)` };
   if (error instanceof ConfigError || isAppError(error)) return { code: EXIT_FAILURE, message: error.message };
   return { code: EXIT_FAILURE, message: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
 }
@@ -37,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch(argv);
   } catch (error) {
-    const { code, message } = describe(error);
+    const { code, message } = describeError(error);
     process.stderr.write(`cloudos-backup: ${message}\n`);
     return code;
   }

@@ -17,7 +17,10 @@ export function readSecretFile(filePath: string, what: string): string {
   try {
     text = readFileSync(filePath === '-' ? 0 : filePath, 'utf8');
   } catch (error) {
-    throw new AppError('invalid_input', `cannot read the ${what} file ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new AppError(
+      'invalid_input',
+      `cannot read the ${what} file ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return text.replace(/\r?\n$/, '');
 }

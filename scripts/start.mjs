@@ -40,7 +40,9 @@ const port = process.env.PORT || '3000';
 const children = [
   spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', port], { stdio: 'inherit' }),
   dev
-    ? spawn(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'watch', 'worker/main.ts'], { stdio: 'inherit' })
+    ? spawn(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'watch', 'worker/main.ts'], {
+        stdio: 'inherit',
+      })
     : spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { stdio: 'inherit' }),
 ];
 console.log(`start: web on http://localhost:${port} and the worker are starting; Ctrl-C stops both`);

@@ -9,7 +9,8 @@ import { getClientIp, setSessionCookie } from '@/lib/server/session';
 export async function signInAction(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
   const result = await runAction(async () => {
     const input = signInInputSchema.safeParse({ username: form.get('username'), password: form.get('password') });
-    if (!input.success) throw new AppError('invalid_input', input.error.issues[0]?.message ?? 'Enter your username and password.');
+    if (!input.success)
+      throw new AppError('invalid_input', input.error.issues[0]?.message ?? 'Enter your username and password.');
     const { db } = await getInstance();
     const session = await signIn(db, input.data, await getClientIp());
     await setSessionCookie(session.token, session.expiresAt);

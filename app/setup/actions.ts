@@ -14,7 +14,8 @@ function text(form: FormData, name: string): string {
 /** First-run setup from the web page; refuses once an admin exists (the core checks). */
 export async function setupAction(_previous: SetupResult | null, form: FormData): Promise<SetupResult> {
   return runAction(async () => {
-    if (text(form, 'password') !== text(form, 'passwordConfirm')) throw new AppError('invalid_input', 'The two passwords do not match.');
+    if (text(form, 'password') !== text(form, 'passwordConfirm'))
+      throw new AppError('invalid_input', 'The two passwords do not match.');
     const mode = text(form, 'passphraseMode') === 'generate' ? 'generate' : 'choose';
     if (mode === 'choose' && text(form, 'passphrase') !== text(form, 'passphraseConfirm')) {
       throw new AppError('invalid_input', 'The two passphrases do not match.');

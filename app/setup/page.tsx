@@ -11,7 +11,10 @@ export default async function SetupPage() {
   // Once an admin exists the setup page is gone for good.
   if (await isInstanceInitialized(db)) redirect('/login');
   return (
-    <AuthCard title="Welcome — set up Cloud OS Backups" description="Create the admin account and the passphrase that protects your backups.">
+    <AuthCard
+      title="Welcome — set up Cloud OS Backups"
+      description="Create the admin account and the passphrase that protects your backups."
+    >
       <SetupForm />
     </AuthCard>
   );

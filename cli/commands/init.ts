@@ -35,7 +35,11 @@ export async function runInit(argv: string[]): Promise<number> {
   const { db, instanceKey } = await prepareInstance();
   const result = await initializeInstance(db, instanceKey, { username, password, passphrase });
   if (values.json) {
-    printJson({ ok: true, userId: result.userId, ...(result.generatedPassphrase ? { generatedPassphrase: result.generatedPassphrase } : {}) });
+    printJson({
+      ok: true,
+      userId: result.userId,
+      ...(result.generatedPassphrase ? { generatedPassphrase: result.generatedPassphrase } : {}),
+    });
   } else {
     printLine(`Instance set up. Admin user: ${username.trim().toLowerCase()}`);
     if (result.generatedPassphrase) {

@@ -64,7 +64,8 @@ async function jobsRun(argv: string[]): Promise<number> {
     strict: true,
   });
   const [type] = positionals;
-  if (type !== 'selftest') throw new UsageError(type ? `unknown job type "${type}" (try: selftest)` : 'missing job type (try: selftest)');
+  if (type !== 'selftest')
+    throw new UsageError(type ? `unknown job type "${type}" (try: selftest)` : 'missing job type (try: selftest)');
   const payload = { steps: parseCount(values.steps, '--steps', 5), stepMs: parseCount(values['step-ms'], '--step-ms', 200) };
   const { db } = await prepareInstance();
   const queued = await enqueueJob(db, 'selftest', payload, { createdBy: 'cli' });

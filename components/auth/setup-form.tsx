@@ -31,7 +31,10 @@ function SetupDone({ result }: { result: Extract<SetupResult, { ok: true }>['dat
             <strong>Write this passphrase down now — it is shown only once.</strong> Without it, your backups cannot be restored
             on another server (for example after this one's disk dies).
           </Alert>
-          <output aria-label="Generated backup passphrase" className="rounded-md border bg-muted p-3 text-center font-mono text-lg tracking-wider select-all">
+          <output
+            aria-label="Generated backup passphrase"
+            className="rounded-md border bg-muted p-3 text-center font-mono text-lg tracking-wider select-all"
+          >
             {result.generatedPassphrase}
           </output>
         </div>
@@ -50,22 +53,53 @@ export function SetupForm() {
   return (
     <form action={action} className="grid gap-4">
       <Field id="username" label="Admin username" autoComplete="username" required minLength={3} maxLength={64} />
-      <Field id="password" label="Password" type="password" autoComplete="new-password" required minLength={12} hint="At least 12 characters." />
+      <Field
+        id="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={12}
+        hint="At least 12 characters."
+      />
       <Field id="passwordConfirm" label="Confirm password" type="password" autoComplete="new-password" required minLength={12} />
       <fieldset className="grid gap-2 rounded-md border p-3">
         <legend className="px-1 text-sm font-medium">Backup encryption passphrase</legend>
         <p className="text-xs text-muted-foreground">
-          Every backup is encrypted with it. You need it to restore on a new server, so keep a copy somewhere other than this server.
+          Every backup is encrypted with it. You need it to restore on a new server, so keep a copy somewhere other than this
+          server.
         </p>
         <label className="flex items-center gap-2 text-sm">
-          <input type="radio" name="passphraseMode" value="choose" checked={mode === 'choose'} onChange={() => setMode('choose')} /> Choose my own
+          <input
+            type="radio"
+            name="passphraseMode"
+            value="choose"
+            checked={mode === 'choose'}
+            onChange={() => setMode('choose')}
+          />{' '}
+          Choose my own
         </label>
         <label className="flex items-center gap-2 text-sm">
-          <input type="radio" name="passphraseMode" value="generate" checked={mode === 'generate'} onChange={() => setMode('generate')} /> Generate a strong one for me
+          <input
+            type="radio"
+            name="passphraseMode"
+            value="generate"
+            checked={mode === 'generate'}
+            onChange={() => setMode('generate')}
+          />{' '}
+          Generate a strong one for me
         </label>
         {mode === 'choose' && (
           <>
-            <Field id="passphrase" label="Passphrase" type="password" autoComplete="off" required minLength={12} hint="At least 12 characters." />
+            <Field
+              id="passphrase"
+              label="Passphrase"
+              type="password"
+              autoComplete="off"
+              required
+              minLength={12}
+              hint="At least 12 characters."
+            />
             <Field id="passphraseConfirm" label="Confirm passphrase" type="password" autoComplete="off" required minLength={12} />
           </>
         )}

@@ -52,7 +52,9 @@ export function JobLive({ initial }: { initial: JobView }) {
           {job.status === 'queued' && (
             <p className="text-sm text-muted-foreground">Queued: waiting for the background worker to pick it up.</p>
           )}
-          {job.errorMessage && job.status !== 'succeeded' && <Alert tone={job.status === 'cancelled' ? 'warning' : 'danger'}>{job.errorMessage}</Alert>}
+          {job.errorMessage && job.status !== 'succeeded' && (
+            <Alert tone={job.status === 'cancelled' ? 'warning' : 'danger'}>{job.errorMessage}</Alert>
+          )}
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-muted-foreground">Created</dt>
             <dd>{formatDateTime(job.createdAt)}</dd>
@@ -73,7 +75,10 @@ export function JobLive({ initial }: { initial: JobView }) {
           ) : (
             <ol className="max-h-96 overflow-y-auto font-mono text-xs" aria-label="Job log">
               {logs.map((line) => (
-                <li key={line.id} className={line.level === 'error' ? 'text-destructive' : line.level === 'warn' ? 'text-warning' : ''}>
+                <li
+                  key={line.id}
+                  className={line.level === 'error' ? 'text-destructive' : line.level === 'warn' ? 'text-warning' : ''}
+                >
                   <time className="text-muted-foreground">{new Date(line.createdAt).toLocaleTimeString()}</time> {line.message}
                 </li>
               ))}

@@ -24,11 +24,21 @@ export function AppShell({ username, signOut, children }: { username: string; si
         <span className="flex items-center gap-2 font-semibold">
           <ShieldCheck className="size-5 text-primary" /> Cloud OS Backups
         </span>
-        <Button variant="ghost" size="icon" aria-expanded={menuOpen} aria-controls="sidebar" aria-label={menuOpen ? 'Close menu' : 'Open menu'} onClick={() => setMenuOpen((o) => !o)}>
+        <Button
+          variant="ghost"
+          size="icon"
+          aria-expanded={menuOpen}
+          aria-controls="sidebar"
+          aria-label={menuOpen ? 'Close menu' : 'Open menu'}
+          onClick={() => setMenuOpen((o) => !o)}
+        >
           {menuOpen ? <X /> : <Menu />}
         </Button>
       </header>
-      <aside id="sidebar" className={cn('flex-col gap-4 border-r bg-card p-4 md:flex md:min-h-dvh', menuOpen ? 'flex' : 'hidden')}>
+      <aside
+        id="sidebar"
+        className={cn('flex-col gap-4 border-r bg-card p-4 md:flex md:min-h-dvh', menuOpen ? 'flex' : 'hidden')}
+      >
         <div className="hidden items-center gap-2 px-2 font-semibold md:flex">
           <ShieldCheck className="size-5 text-primary" /> Cloud OS Backups
         </div>

@@ -11,5 +11,11 @@ export function Alert({
     warning: 'border-warning/50 bg-warning/10',
     danger: 'border-destructive/40 bg-destructive/10 text-destructive',
   };
-  return <div role={tone === 'danger' ? 'alert' : 'status'} className={cn('rounded-md border p-3 text-sm', tones[tone], className)} {...props} />;
+  return (
+    <div
+      role={tone === 'danger' ? 'alert' : 'status'}
+      className={cn('rounded-md border p-3 text-sm', tones[tone], className)}
+      {...props}
+    />
+  );
 }

@@ -16,7 +16,11 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
   if (!response.ok) {
     if (response.status === 401 && typeof window !== 'undefined') window.location.assign('/login');
-    throw new ApiError(response.status, body?.error?.code ?? 'internal', body?.error?.message ?? `Request failed (${response.status}).`);
+    throw new ApiError(
+      response.status,
+      body?.error?.code ?? 'internal',
+      body?.error?.message ?? `Request failed (${response.status}).`,
+    );
   }
   return body as T;
 }

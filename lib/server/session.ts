@@ -45,6 +45,10 @@ export async function clearSessionCookie(): Promise<void> {
 /** The client's address for rate limiting: the hop nearest to us in X-Forwarded-For. */
 export async function getClientIp(): Promise<string> {
   const h = await headers();
-  const forwarded = h.get('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const forwarded = h
+    .get('x-forwarded-for')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return forwarded?.at(-1) ?? h.get('x-real-ip') ?? 'unknown';
 }

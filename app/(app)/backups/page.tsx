@@ -11,7 +11,8 @@ export default async function BackupsPage() {
     <>
       <PageHeader title="Backups" />
       <EmptyState icon={Archive} title="No backups yet">
-        Your backups — full system or chosen apps — will be listed here with their size, checksum and status. Taking backups arrives with the backup feature; nothing has been backed up by this instance yet.
+        Your backups — full system or chosen apps — will be listed here with their size, checksum and status. Taking backups
+        arrives with the backup feature; nothing has been backed up by this instance yet.
       </EmptyState>
     </>
   );

@@ -9,7 +9,11 @@ export default async function JobsPage() {
   await requirePageUser();
   return (
     <>
-      <PageHeader title="Jobs" description="Backups, restores and checks running in the background." actions={<StartSelftestButton />} />
+      <PageHeader
+        title="Jobs"
+        description="Backups, restores and checks running in the background."
+        actions={<StartSelftestButton />}
+      />
       <JobsTable />
     </>
   );

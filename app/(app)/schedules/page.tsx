@@ -11,7 +11,8 @@ export default async function SchedulesPage() {
     <>
       <PageHeader title="Schedules" />
       <EmptyState icon={Calendar} title="No schedules yet">
-        Schedules run backups automatically with cron expressions and keep-last / daily / weekly retention. Scheduling is not available in this version yet.
+        Schedules run backups automatically with cron expressions and keep-last / daily / weekly retention. Scheduling is not
+        available in this version yet.
       </EmptyState>
     </>
   );

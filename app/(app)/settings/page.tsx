@@ -34,7 +34,8 @@ export default async function SettingsPage() {
         <Card>
           <CardHeader>
             <CardTitle className="flex items-center gap-2">
-              Backup encryption passphrase <Badge tone={passphraseSet ? 'success' : 'danger'}>{passphraseSet ? 'set' : 'missing'}</Badge>
+              Backup encryption passphrase{' '}
+              <Badge tone={passphraseSet ? 'success' : 'danger'}>{passphraseSet ? 'set' : 'missing'}</Badge>
             </CardTitle>
             <CardDescription>
               Every backup is encrypted with a key protected by this passphrase. It is stored encrypted with this server's

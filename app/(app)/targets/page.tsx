@@ -11,7 +11,8 @@ export default async function TargetsPage() {
     <>
       <PageHeader title="Targets" />
       <EmptyState icon={HardDrive} title="No backup targets yet">
-        Targets are where backups are stored: a local directory, S3-compatible storage or an SFTP server. Managing targets is not available in this version yet.
+        Targets are where backups are stored: a local directory, S3-compatible storage or an SFTP server. Managing targets is not
+        available in this version yet.
       </EmptyState>
     </>
   );

@@ -80,10 +80,7 @@ export function applyMigrations(databasePath: string, migrationsDir = defaultMig
   }
 }
 
-function applyPending(
-  db: Database.Database,
-  migrations: { name: string; sql: string; checksum: string }[],
-): MigrationResult {
+function applyPending(db: Database.Database, migrations: { name: string; sql: string; checksum: string }[]): MigrationResult {
   db.exec(CREATE_MIGRATIONS_TABLE);
   const rows = db
     .prepare('SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations')

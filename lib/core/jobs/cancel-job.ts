@@ -14,7 +14,14 @@ export async function cancelJob(db: Db, jobId: string): Promise<JobView> {
   const now = new Date();
   const queued = await db.job.updateMany({
     where: { id: jobId, status: 'queued' },
-    data: { status: 'cancelled', cancelRequested: true, finishedAt: now, updatedAt: now, errorCode: 'cancelled', errorMessage: 'Cancelled before it started.' },
+    data: {
+      status: 'cancelled',
+      cancelRequested: true,
+      finishedAt: now,
+      updatedAt: now,
+      errorCode: 'cancelled',
+      errorMessage: 'Cancelled before it started.',
+    },
   });
   if (queued.count === 0) {
     await db.job.updateMany({ where: { id: jobId, status: 'running' }, data: { cancelRequested: true, updatedAt: now } });

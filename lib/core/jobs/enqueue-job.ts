@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
-import { isJobType, jobPayloadSchemas, type JobView, toJobView } from './job-types';
+import { isJobType, type JobView, jobPayloadSchemas, toJobView } from './job-types';
 
 export interface EnqueueOptions {
   runAt?: Date;

@@ -55,26 +55,34 @@ export async function runClaimedJob(db: Db, job: Job, handlers: JobHandlers, opt
   options.shutdownSignal?.addEventListener('abort', onShutdown, { once: true });
   if (options.shutdownSignal?.aborted) onShutdown();
 
-  const heartbeat = setInterval(() => {
-    heartbeatJob(db, job.id, options.workerId, leaseMs)
-      .then(({ owned, cancelRequested }) => {
-        if (!owned) abort('lease-lost');
-        else if (cancelRequested) abort('cancel');
-      })
-      .catch(() => {
-        // A missed heartbeat is retried on the next tick; the lease covers several ticks.
-      });
-  }, options.heartbeatMs ?? Math.min(2_000, leaseMs / 3));
+  const heartbeat = setInterval(
+    () => {
+      heartbeatJob(db, job.id, options.workerId, leaseMs)
+        .then(({ owned, cancelRequested }) => {
+          if (!owned) abort('lease-lost');
+          else if (cancelRequested) abort('cancel');
+        })
+        .catch(() => {
+          // A missed heartbeat is retried on the next tick; the lease covers several ticks.
+        });
+    },
+    options.heartbeatMs ?? Math.min(2_000, leaseMs / 3),
+  );
 
   const progress = new ProgressReporter(db, job.id, options.workerId);
-  const log = (message: string, level: 'debug' | 'info' | 'warn' | 'error' = 'info') =>
-    appendJobLog(db, job.id, message, level);
+  const log = (message: string, level: 'debug' | 'info' | 'warn' | 'error' = 'info') => appendJobLog(db, job.id, message, level);
   try {
     if (job.cancelRequested) abort('cancel');
     const payload = parsePayload(job);
     const handler = handlers[job.type as keyof JobHandlers] as (ctx: unknown) => Promise<unknown>;
     await log(`Started ${job.type} (attempt ${job.attempts} of ${job.maxAttempts}).`);
-    const result = await handler({ jobId: job.id, payload, signal: controller.signal, log, reportProgress: (u: object) => progress.report(u) });
+    const result = await handler({
+      jobId: job.id,
+      payload,
+      signal: controller.signal,
+      log,
+      reportProgress: (u: object) => progress.report(u),
+    });
     if (abortReason) throw controller.signal.reason;
     await progress.flush();
     await log('Finished.');

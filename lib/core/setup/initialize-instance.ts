@@ -15,7 +15,10 @@ export const setupInputSchema = z.object({
     .trim()
     .toLowerCase()
     .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'The username must be 3–64 characters: letters, digits, dot, dash, underscore.'),
-  password: z.string().min(MIN_PASSWORD_LENGTH, `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`).max(1024),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`)
+    .max(1024),
   passphrase: z.discriminatedUnion('mode', [
     z.object({
       mode: z.literal('choose'),

@@ -19,7 +19,15 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   });
   return (
     <>
-      <PageHeader title="Job" description={`Job ${job.id}`} actions={<Link className="text-sm text-primary hover:underline" href="/jobs">All jobs</Link>} />
+      <PageHeader
+        title="Job"
+        description={`Job ${job.id}`}
+        actions={
+          <Link className="text-sm text-primary hover:underline" href="/jobs">
+            All jobs
+          </Link>
+        }
+      />
       <JobLive initial={job} />
     </>
   );

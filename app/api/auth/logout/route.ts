@@ -1,5 +1,5 @@
-import { NextResponse } from 'next/server';
 import { cookies } from 'next/headers';
+import { NextResponse } from 'next/server';
 import { deleteSession, SESSION_COOKIE } from '@/lib/core/auth/sessions';
 import { publicRoute } from '@/lib/server/api-route';
 import { getInstance } from '@/lib/server/instance';
