@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('defaults to ./data with the database and apps inside it', () => {
+    const env = parseEnv({});
+    expect(env.dataDir).toBe(path.resolve('data'));
+    expect(env.databasePath).toBe(path.resolve('data', 'cloudos.db'));
+    expect(env.databaseUrl).toBe(`file:${path.resolve('data', 'cloudos.db')}`);
+    expect(env.appsDir).toBe(path.resolve('data', 'apps'));
+    expect(env.instanceKeyPath).toBe(path.resolve('data', 'instance.key'));
+    expect(env.dockerBin).toBe('docker');
+    expect(env.port).toBe(3000);
+  });
+
+  it('derives the database and apps paths from CLOUDOS_DATA_DIR unless they are set', () => {
+    expect(parseEnv({ CLOUDOS_DATA_DIR: '/srv/cloudos' }).databasePath).toBe('/srv/cloudos/cloudos.db');
+    const env = parseEnv({ CLOUDOS_DATA_DIR: '/srv/cloudos', DATABASE_URL: 'file:/var/db/x.db', CLOUDOS_APPS_DIR: '/apps', TZ: 'Europe/Berlin' });
+    expect([env.databasePath, env.appsDir, env.timeZone]).toEqual(['/var/db/x.db', '/apps', 'Europe/Berlin']);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^invalid configuration: PORT /],
+    [{ PORT: '70000' }, /^invalid configuration: PORT /],
+    [{ DATABASE_URL: 'postgres://x' }, /^invalid configuration: DATABASE_URL must be a SQLite URL/],
+    [{ TZ: 'Mars/Olympus' }, /^invalid configuration: TZ is not a known IANA time zone/],
+    [{ CLOUDOS_LOG_LEVEL: 'loud' }, /^invalid configuration: CLOUDOS_LOG_LEVEL /],
+  ])('names the variable and the problem in one line for %o', (source, message) => {
+    let error: unknown;
+    try {
+      parseEnv(source);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseEnv({ PORT: '', CLOUDOS_DATA_DIR: '' }).port).toBe(3000);
+  });
+});
