@@ -16,16 +16,21 @@ describe('parseEnv', () => {
 
   it('derives the database and apps paths from CLOUDOS_DATA_DIR unless they are set', () => {
     expect(parseEnv({ CLOUDOS_DATA_DIR: '/srv/cloudos' }).databasePath).toBe('/srv/cloudos/cloudos.db');
-    const env = parseEnv({ CLOUDOS_DATA_DIR: '/srv/cloudos', DATABASE_URL: 'file:/var/db/x.db', CLOUDOS_APPS_DIR: '/apps', TZ: 'Europe/Berlin' });
+    const env = parseEnv({
+      CLOUDOS_DATA_DIR: '/srv/cloudos',
+      DATABASE_URL: 'file:/var/db/x.db',
+      CLOUDOS_APPS_DIR: '/apps',
+      TZ: 'Europe/Berlin',
+    });
     expect([env.databasePath, env.appsDir, env.timeZone]).toEqual(['/var/db/x.db', '/apps', 'Europe/Berlin']);
   });
 
   it.each([
-    [{ PORT: 'eighty' }, /^invalid configuration: PORT /],
+    [{ PORT: 'eighty' }, /^invalid configuration: PORT must be a whole number from 1 to 65535$/],
     [{ PORT: '70000' }, /^invalid configuration: PORT /],
     [{ DATABASE_URL: 'postgres://x' }, /^invalid configuration: DATABASE_URL must be a SQLite URL/],
     [{ TZ: 'Mars/Olympus' }, /^invalid configuration: TZ is not a known IANA time zone/],
-    [{ CLOUDOS_LOG_LEVEL: 'loud' }, /^invalid configuration: CLOUDOS_LOG_LEVEL /],
+    [{ CLOUDOS_LOG_LEVEL: 'loud' }, /^invalid configuration: CLOUDOS_LOG_LEVEL must be one of debug, info, warn, error$/],
   ])('names the variable and the problem in one line for %o', (source, message) => {
     let error: unknown;
     try {

@@ -5,6 +5,8 @@ import { z } from 'zod';
  * The one place that reads process.env. Everything else asks `getEnv()`.
  * Invalid configuration throws a ConfigError whose message is one line naming the variable.
  */
+const PORT_MESSAGE = 'must be a whole number from 1 to 65535';
+
 const rawSchema = z.object({
   CLOUDOS_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
@@ -13,12 +15,14 @@ const rawSchema = z.object({
     .optional(),
   CLOUDOS_APPS_DIR: z.string().min(1).optional(),
   CLOUDOS_DOCKER_BIN: z.string().min(1).default('docker'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(3000),
   TZ: z
     .string()
     .optional()
     .refine((tz) => tz === undefined || tz === '' || isValidTimeZone(tz), 'is not a known IANA time zone'),
-  CLOUDOS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  CLOUDOS_LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' })
+    .default('info'),
 });
 
 export interface Env {

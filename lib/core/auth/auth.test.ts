@@ -87,7 +87,9 @@ describe('signIn', () => {
     const t0 = new Date('2026-01-01T00:00:00Z');
     for (let i = 0; i < LOGIN_FAILURE_LIMIT; i += 1) {
       const at = new Date(t0.getTime() + i * 1000);
-      expect((await errorOf(signIn(instance.db, { username: 'admin', password: 'wrong wrong' }, `10.0.0.${i}`, at))).code).toBe('unauthenticated');
+      expect((await errorOf(signIn(instance.db, { username: 'admin', password: 'wrong wrong' }, `10.0.0.${i}`, at))).code).toBe(
+        'unauthenticated',
+      );
     }
     const now = new Date(t0.getTime() + 10_000);
     const limited = await errorOf(signIn(instance.db, { username: 'admin', password: PASSWORD }, '10.9.9.9', now));

@@ -58,22 +58,38 @@ describe('migrations match prisma/schema.prisma', () => {
         pk: number;
         dflt_value: string | null;
       }[];
-      const actual = columns.map((c) => ({ name: c.name, type: c.type, notNull: c.notnull === 1, pk: c.pk > 0, hasDefault: c.dflt_value !== null }));
+      const actual = columns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        notNull: c.notnull === 1,
+        pk: c.pk > 0,
+        hasDefault: c.dflt_value !== null,
+      }));
       const expected = model.fields
         .filter((f) => f.kind === 'scalar' || f.kind === 'enum')
         .map((f) => {
-          const dbDefault = f.hasDefaultValue && !(typeof f.default === 'object' && f.default !== null && 'name' in f.default && f.default.name === 'autoincrement');
-          return { name: f.dbName ?? f.name, type: SQLITE_TYPES[f.type] ?? 'TEXT', notNull: f.isRequired, pk: f.isId, hasDefault: dbDefault };
+          const dbDefault =
+            f.hasDefaultValue &&
+            !(typeof f.default === 'object' && f.default !== null && 'name' in f.default && f.default.name === 'autoincrement');
+          return {
+            name: f.dbName ?? f.name,
+            type: SQLITE_TYPES[f.type] ?? 'TEXT',
+            notNull: f.isRequired,
+            pk: f.isId,
+            hasDefault: dbDefault,
+          };
         });
       expect({ table: tableName(model), columns: actual }).toEqual({ table: tableName(model), columns: expected });
     }
   });
 
   it('has the unique constraints and indexes, with Prisma names', () => {
-    const actual = (sqlite.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as {
-      name: string;
-      tbl_name: string;
-    }[]).map((ix) => {
+    const actual = (
+      sqlite.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as {
+        name: string;
+        tbl_name: string;
+      }[]
+    ).map((ix) => {
       const unique = (sqlite.prepare(`PRAGMA index_list("${ix.tbl_name}")`).all() as { name: string; unique: number }[]).find(
         (l) => l.name === ix.name,
       )?.unique;
@@ -92,18 +108,22 @@ describe('migrations match prisma/schema.prisma', () => {
 
   it('has the relations as foreign keys with their referential actions', () => {
     for (const model of models) {
-      const actual = (sqlite.prepare(`PRAGMA foreign_key_list("${tableName(model)}")`).all() as {
-        table: string;
-        from: string;
-        to: string;
-        on_delete: string;
-        on_update: string;
-      }[]).map((fk) => `${fk.from}->${fk.table}.${fk.to} delete:${fk.on_delete} update:${fk.on_update}`);
+      const actual = (
+        sqlite.prepare(`PRAGMA foreign_key_list("${tableName(model)}")`).all() as {
+          table: string;
+          from: string;
+          to: string;
+          on_delete: string;
+          on_update: string;
+        }[]
+      ).map((fk) => `${fk.from}->${fk.table}.${fk.to} delete:${fk.on_delete} update:${fk.on_update}`);
       const expected = model.fields
         .filter((f) => f.kind === 'object' && (f.relationFromFields?.length ?? 0) > 0)
         .map((f) => {
           const target = models.find((m) => m.name === f.type);
-          const onDelete = (f.relationOnDelete ?? (f.isRequired ? 'Restrict' : 'SetNull')).replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+          const onDelete = (f.relationOnDelete ?? (f.isRequired ? 'Restrict' : 'SetNull'))
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .toUpperCase();
           return `${f.relationFromFields?.[0]}->${target ? tableName(target) : f.type}.${f.relationToFields?.[0]} delete:${onDelete} update:CASCADE`;
         });
       expect(actual.sort()).toEqual(expected.sort());

@@ -30,7 +30,9 @@ describe('ensureInstanceKey', () => {
   it('refuses to replace a missing key once the database knows one, and writes no new file', async () => {
     await ensureInstanceKey(instance.db, keyPath);
     rmSync(keyPath);
-    await expect(ensureInstanceKey(instance.db, keyPath)).rejects.toThrow(/instance key .* is missing, but this database was set up with one/);
+    await expect(ensureInstanceKey(instance.db, keyPath)).rejects.toThrow(
+      /instance key .* is missing, but this database was set up with one/,
+    );
     expect(() => statSync(keyPath)).toThrow();
   });
 

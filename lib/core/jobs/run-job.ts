@@ -104,7 +104,11 @@ async function recordFailure(
   error: unknown,
   abortReason: AbortReason | null,
 ): Promise<JobStatus> {
-  if (abortReason === 'lease-lost') return 'failed';
+  if (abortReason === 'lease-lost') {
+    // Another process decided this job's fate; report what it decided, write nothing.
+    const current = await db.job.findUnique({ where: { id: job.id }, select: { status: true } });
+    return (current?.status as JobStatus | undefined) ?? 'failed';
+  }
   if (abortReason) {
     const message = CANCEL_MESSAGES[abortReason];
     await appendJobLog(db, job.id, message, 'warn');

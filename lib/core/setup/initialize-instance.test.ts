@@ -8,7 +8,11 @@ import { initializeInstance, isInstanceInitialized } from './initialize-instance
 
 let instance: TempInstance;
 const key = randomBytes(32);
-const valid = { username: 'Admin', password: 'correct horse battery', passphrase: { mode: 'choose', value: 'a long backup passphrase' } };
+const valid = {
+  username: 'Admin',
+  password: 'correct horse battery',
+  passphrase: { mode: 'choose', value: 'a long backup passphrase' },
+};
 
 beforeEach(() => {
   instance = createTempInstance();

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '@/lib/core/db/client';
+import { applyMigrations } from '@/lib/core/db/migrate';
+import { enqueueJob } from '@/lib/core/jobs/enqueue-job';
+import { getJob } from '@/lib/core/jobs/list-jobs';
+import { startWorker } from '@/test/helpers/processes';
+import { waitFor } from '@/test/helpers/wait-for';
+
+let dir: string;
+let db: Db;
+let env: Record<string, string>;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cloudos-worker-'));
+  env = { CLOUDOS_DATA_DIR: dir };
+  applyMigrations(path.join(dir, 'cloudos.db'));
+  db = createDb(path.join(dir, 'cloudos.db'));
+});
+afterAll(async () => {
+  await db.$disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const isRunning = async (id: string) => (await getJob(db, id)).status === 'running';
+
+describe('the worker process', () => {
+  it('runs a queued self-test to completion and reports a heartbeat', async () => {
+    const worker = startWorker(env);
+    try {
+      const job = await enqueueJob(db, 'selftest', { steps: 3, stepMs: 50 });
+      await waitFor(async () => (await getJob(db, job.id)).status === 'succeeded', 'the self-test to succeed');
+      expect(await db.workerHeartbeat.count()).toBe(1);
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
+    expect(await db.workerHeartbeat.count()).toBe(0);
+  });
+
+  it('on SIGTERM aborts the running job, records it as cancelled and exits 0', async () => {
+    const worker = startWorker(env);
+    const job = await enqueueJob(db, 'selftest', { steps: 100, stepMs: 200 });
+    await waitFor(() => isRunning(job.id), 'the job to start');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    const done = await getJob(db, job.id);
+    expect([done.status, done.errorCode]).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('after SIGKILL mid-job, the restarted worker fails the orphaned job at once and goes on', async () => {
+    const first = startWorker(env);
+    const job = await enqueueJob(db, 'selftest', { steps: 100, stepMs: 200 });
+    await waitFor(() => isRunning(job.id), 'the job to start');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect((await getJob(db, job.id)).status).toBe('running'); // nobody has noticed yet
+
+    const second = startWorker(env);
+    try {
+      const recovered = await waitFor(
+        async () => {
+          const j = await getJob(db, job.id);
+          return j.status !== 'running' && j;
+        },
+        'the orphaned job to be recovered',
+        10_000,
+      );
+      expect([recovered.status, recovered.errorCode]).toEqual(['failed', 'interrupted']);
+      const next = await enqueueJob(db, 'selftest', { steps: 1, stepMs: 0 });
+      await waitFor(async () => (await getJob(db, next.id)).status === 'succeeded', 'the next job to run');
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+
+  it('stops with one clear line when the configuration is invalid', async () => {
+    const worker = startWorker({ ...env, PORT: 'eighty' });
+    expect(await worker.exited).toBe(1);
+    expect(worker.output().trim()).toBe('worker: invalid configuration: PORT must be a whole number from 1 to 65535');
+  });
+});
