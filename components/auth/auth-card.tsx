@@ -1,6 +1,6 @@
 import { ShieldCheck } from 'lucide-react';
 import type { ReactNode } from 'react';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card';
 
 export function AuthCard({ title, description, children }: { title: string; description: string; children: ReactNode }) {
   return (
@@ -10,9 +10,7 @@ export function AuthCard({ title, description, children }: { title: string; desc
           <div className="mb-2 flex items-center gap-2 font-semibold">
             <ShieldCheck className="size-5 text-primary" aria-hidden /> Cloud OS Backups
           </div>
-          <CardTitle className="text-xl">
-            <h1>{title}</h1>
-          </CardTitle>
+          <h1 className="text-xl font-semibold leading-tight">{title}</h1>
           <CardDescription>{description}</CardDescription>
         </CardHeader>
         <CardContent>{children}</CardContent>
