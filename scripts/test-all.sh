@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: system test dependencies, typecheck, lint, unit and
+# integration tests (Vitest), production build, end-to-end tests (Playwright in Debian's
+# Chromium). Every step runs even if an earlier one failed, so one run shows everything;
+# the last line is the summary, and the exit code is non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export NEXT_TELEMETRY_DISABLED=1
+
+rm -rf .test-output && mkdir -p .test-output
+failed_steps=()
+
+step() {
+  local name=$1
+  shift
+  echo ""
+  echo "=== $name"
+  if ! "$@"; then
+    failed_steps+=("$name")
+    echo "=== $name FAILED"
+  fi
+}
+
+step "system test dependencies" bash scripts/install-test-deps.sh
+if [ ! -d node_modules ]; then
+  step "npm ci" npm ci --no-audit --no-fund
+fi
+step "typecheck" npm run --silent typecheck
+step "lint" npm run --silent lint
+step "unit and integration tests" npx vitest run --reporter=default --reporter=json --outputFile=.test-output/unit.json
+step "build" npx next build
+step "end-to-end tests" npx playwright test
+
+node scripts/summarize-tests.mjs "${failed_steps[@]}"
