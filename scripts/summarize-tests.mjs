@@ -8,9 +8,21 @@ const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')
 
 const suites = [];
 const unit = read('.test-output/unit.json');
-if (unit) suites.push({ name: 'unit', passed: unit.numPassedTests, failed: unit.numFailedTests, skipped: unit.numPendingTests + unit.numTodoTests });
+if (unit)
+  suites.push({
+    name: 'unit',
+    passed: unit.numPassedTests,
+    failed: unit.numFailedTests,
+    skipped: unit.numPendingTests + unit.numTodoTests,
+  });
 const e2e = read('.test-output/e2e.json');
-if (e2e) suites.push({ name: 'e2e', passed: e2e.stats.expected + e2e.stats.flaky, failed: e2e.stats.unexpected, skipped: e2e.stats.skipped });
+if (e2e)
+  suites.push({
+    name: 'e2e',
+    passed: e2e.stats.expected + e2e.stats.flaky,
+    failed: e2e.stats.unexpected,
+    skipped: e2e.stats.skipped,
+  });
 
 let passed = 0;
 let failed = 0;
@@ -22,7 +34,8 @@ for (const s of suites) {
   skipped += s.skipped;
 }
 const stepsWithoutCounts = failedSteps.filter(
-  (step) => !(step === 'unit and integration tests' && unit?.numFailedTests) && !(step === 'end-to-end tests' && e2e?.stats.unexpected),
+  (step) =>
+    !(step === 'unit and integration tests' && unit?.numFailedTests) && !(step === 'end-to-end tests' && e2e?.stats.unexpected),
 );
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`);
 failed += stepsWithoutCounts.length;
