@@ -37,7 +37,10 @@ export function AppShell({ username, signOut, children }: { username: string; si
       </header>
       <aside
         id="sidebar"
-        className={cn('flex-col gap-4 border-r bg-card p-4 md:sticky md:top-0 md:flex md:h-dvh md:overflow-y-auto', menuOpen ? 'flex' : 'hidden')}
+        className={cn(
+          'flex-col gap-4 border-r bg-card p-4 md:sticky md:top-0 md:flex md:h-dvh md:overflow-y-auto',
+          menuOpen ? 'flex' : 'hidden',
+        )}
       >
         <div className="hidden items-center gap-2 px-2 font-semibold md:flex">
           <ShieldCheck className="size-5 text-primary" /> Cloud OS Backups

@@ -14,6 +14,9 @@ export type AppErrorCode =
   | 'interrupted'
   | 'cancelled'
   | 'unavailable'
+  | 'corrupted'
+  | 'wrong_passphrase'
+  | 'unsafe_archive'
   | 'internal';
 
 export interface AppErrorOptions {

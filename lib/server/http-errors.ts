@@ -13,6 +13,9 @@ const STATUS: Record<AppErrorCode, number> = {
   interrupted: 500,
   cancelled: 409,
   unavailable: 503,
+  corrupted: 422,
+  wrong_passphrase: 400,
+  unsafe_archive: 422,
   internal: 500,
 };
 

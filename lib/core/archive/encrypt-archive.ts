@@ -1,0 +1,121 @@
+import { createCipheriv, createHash } from 'node:crypto';
+import type { KeyFile } from '../crypto/key-file';
+import { AppError } from '../errors';
+import { compressChunk } from './compression';
+import {
+  chunkNonce,
+  DEFAULT_CHUNK_SIZE,
+  deriveArchiveKeys,
+  encodeHeader,
+  FLAG_FINAL,
+  FRAME_HEADER_BYTES,
+  headerMac,
+  newArchiveHeader,
+} from './format';
+
+export interface EncryptOptions {
+  masterKey: Buffer;
+  /** The master key wrapped under the passphrase; copied into the header. */
+  keyFile: KeyFile;
+  chunkSize?: number;
+  signal?: AbortSignal;
+  /** Chunks compressing at once on the thread pool (bounded: memory stays a few chunks). */
+  parallelism?: number;
+}
+
+export interface ArchiveStats {
+  archiveId: string;
+  /** Bytes of the stored archive (header, frames). */
+  storedBytes: number;
+  /** Bytes of plaintext (the tar stream). */
+  plainBytes: number;
+  chunks: number;
+  /** SHA-256 over every stored byte, hex. */
+  sha256: string;
+}
+
+function startCompression(chunk: Buffer): Promise<{ codec: number; body: Buffer }> {
+  const pending = compressChunk(chunk);
+  // Awaited later, in order; if the run is abandoned first, its failure must not crash us.
+  pending.catch(() => {});
+  return pending;
+}
+
+/**
+ * Turns a plaintext stream into a stored archive: header, then 1 MiB chunks compressed on the
+ * thread pool (in order, a few at a time) and sealed with AES-256-GCM on this thread. Call
+ * `encrypt()` once and consume it; `stats` is set when it finished.
+ */
+export class ArchiveEncryptor {
+  stats: ArchiveStats | null = null;
+
+  constructor(private readonly options: EncryptOptions) {}
+
+  async *encrypt(plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+    const { masterKey, keyFile, signal } = this.options;
+    const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    const parallelism = this.options.parallelism ?? 4;
+    const { header, fileKey } = newArchiveHeader(masterKey, keyFile, chunkSize);
+    const { headerKey, payloadKey } = deriveArchiveKeys(fileKey, header.archiveId);
+    const encodedHeader = encodeHeader(header);
+    const mac = headerMac(headerKey, encodedHeader);
+    const hash = createHash('sha256');
+    let storedBytes = 0;
+    let plainBytes = 0;
+    let index = 0n;
+    const emit = (data: Buffer) => {
+      hash.update(data);
+      storedBytes += data.length;
+      return data;
+    };
+    const seal = async (pending: Promise<{ codec: number; body: Buffer }>, final: boolean): Promise<Buffer> => {
+      const { codec, body } = await pending;
+      const cipher = createCipheriv('aes-256-gcm', payloadKey, chunkNonce(index, final), { authTagLength: 16 });
+      cipher.setAAD(mac);
+      const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + 1 + body.length + 16);
+      frame[0] = final ? FLAG_FINAL : 0;
+      frame.writeUInt32BE(1 + body.length + 16, 1);
+      let at = FRAME_HEADER_BYTES;
+      at += cipher.update(Buffer.of(codec)).copy(frame, at);
+      at += cipher.update(body).copy(frame, at);
+      at += cipher.final().copy(frame, at);
+      cipher.getAuthTag().copy(frame, at);
+      index += 1n;
+      return emit(frame);
+    };
+
+    yield emit(encodedHeader);
+    yield emit(mac);
+    const inflight: Promise<{ codec: number; body: Buffer }>[] = [];
+    let chunk = Buffer.allocUnsafe(chunkSize);
+    let filled = 0;
+    let chunksQueued = 0;
+    for await (const input of plaintext) {
+      if (signal?.aborted) throw signal.reason ?? new AppError('cancelled', 'Cancelled.');
+      let offset = 0;
+      plainBytes += input.length;
+      while (offset < input.length) {
+        const count = Math.min(chunkSize - filled, input.length - offset);
+        chunk.set(input.subarray(offset, offset + count), filled);
+        filled += count;
+        offset += count;
+        if (filled === chunkSize) {
+          inflight.push(startCompression(chunk));
+          chunksQueued += 1;
+          chunk = Buffer.allocUnsafe(chunkSize);
+          filled = 0;
+          // Keep one chunk back: only the last chunk is sealed as final.
+          while (inflight.length > parallelism)
+            yield await seal(inflight.shift() as Promise<{ codec: number; body: Buffer }>, false);
+        }
+      }
+    }
+    if (filled > 0 || chunksQueued === 0) inflight.push(startCompression(chunk.subarray(0, filled)));
+    while (inflight.length > 0) {
+      if (signal?.aborted) throw signal.reason ?? new AppError('cancelled', 'Cancelled.');
+      const next = inflight.shift() as Promise<{ codec: number; body: Buffer }>;
+      yield await seal(next, inflight.length === 0);
+    }
+    this.stats = { archiveId: header.archiveId, storedBytes, plainBytes, chunks: Number(index), sha256: hash.digest('hex') };
+  }
+}

@@ -1,0 +1,27 @@
+import { ArchiveDecryptor, type DecryptOptions } from '@/lib/core/archive/decrypt-archive';
+import { ArchiveEncryptor, type EncryptOptions } from '@/lib/core/archive/encrypt-archive';
+
+export async function* fromBuffers(...buffers: Buffer[]): AsyncGenerator<Buffer> {
+  for (const b of buffers) yield b;
+}
+
+/** Encrypts `plain` (fed in pieces of `pieceSize`) and returns the stored bytes and stats. */
+export async function sealBytes(plain: Buffer, options: EncryptOptions, pieceSize = 1000) {
+  const encryptor = new ArchiveEncryptor(options);
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < plain.length; i += pieceSize) pieces.push(plain.subarray(i, i + pieceSize));
+  const out: Buffer[] = [];
+  for await (const b of encryptor.encrypt(fromBuffers(...pieces))) out.push(b);
+  if (!encryptor.stats) throw new Error('no stats');
+  return { stored: Buffer.concat(out), stats: encryptor.stats };
+}
+
+/** Decrypts stored bytes (fed in pieces of `pieceSize`) into one buffer. */
+export async function openBytes(stored: Buffer, options: DecryptOptions, pieceSize = 777) {
+  const decryptor = new ArchiveDecryptor(options);
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < stored.length; i += pieceSize) pieces.push(stored.subarray(i, i + pieceSize));
+  const out: Buffer[] = [];
+  for await (const b of decryptor.decrypt(fromBuffers(...pieces))) out.push(b);
+  return { plain: Buffer.concat(out), info: decryptor.info };
+}
