@@ -1,6 +1,7 @@
 import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-error';
+import { ARCHIVE_USAGE, runArchive } from './commands/archive';
 import { INIT_USAGE, runInit } from './commands/init';
 import { JOBS_USAGE, runJobs } from './commands/jobs';
 
@@ -8,6 +9,7 @@ const USAGE = `cloudos-backup — encrypted backups for Cloud OS
 
 ${INIT_USAGE}
 ${JOBS_USAGE}
+${ARCHIVE_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -21,6 +23,7 @@ async function dispatch(argv: string[]): Promise<number> {
   getEnv();
   if (command === 'init') return runInit(rest);
   if (command === 'jobs') return runJobs(rest);
+  if (command === 'archive') return runArchive(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

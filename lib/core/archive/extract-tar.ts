@@ -1,0 +1,229 @@
+import { constants } from 'node:fs';
+import { chmod, chown, type FileHandle, lchown, lstat, lutimes, mkdir, open, symlink, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../errors';
+import { ByteQueue, fill } from './byte-queue';
+import { BLOCK, decodeTarHeader, isZeroBlock, paddingFor, parsePaxRecords, type RawHeader } from './tar-header';
+
+export interface ExtractOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: { files: number; bytes: number; currentPath: string }) => void;
+  /** Restore owners (only root can); by default when running as root. */
+  restoreOwners?: boolean;
+  /** Check the whole stream (names, types, sizes) without writing anything. */
+  dryRun?: boolean;
+}
+
+export interface ExtractResult {
+  files: number;
+  directories: number;
+  symlinks: number;
+  bytes: number;
+}
+
+const MAX_PAX_BYTES = 1024 * 1024;
+const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
+
+function unsafe(detail: string): AppError {
+  return new AppError('unsafe_archive', `The archive contains an unsafe entry and was not extracted: ${detail}.`);
+}
+
+function damaged(detail: string): AppError {
+  return new AppError('corrupted', `The backup's file list is damaged: ${detail}.`);
+}
+
+/** Validates an entry name and returns its components; refuses absolute paths and "..". */
+export function safeComponents(name: string): string[] {
+  if (name.includes('\0')) throw unsafe(`a name contains a NUL byte`);
+  if (name.startsWith('/')) throw unsafe(`absolute path "${name}"`);
+  const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) throw unsafe(`path "${name}" leaves the destination`);
+  if (parts.length === 0) throw unsafe(`empty path "${name}"`);
+  return parts;
+}
+
+/**
+ * Extracts a tar stream below `dest` (which must exist and be empty: a fresh staging
+ * directory). Writes only below `dest`: refuses absolute names, "..", any entry whose parent
+ * is (or would be reached through) a symlink, duplicates, hard links and device files.
+ * Symlinks are created verbatim, wherever they point. Directory modes and mtimes are applied
+ * last, deepest first, so restrictive modes and child writes do not interfere.
+ */
+export class TarExtractor {
+  readonly result: ExtractResult = { files: 0, directories: 0, symlinks: 0, bytes: 0 };
+  private readonly realDirs = new Set<string>();
+  private readonly created = new Set<string>();
+  private readonly symlinkPaths = new Set<string>();
+  private readonly directoryMeta: { full: string; header: RawHeader }[] = [];
+  private readonly restoreOwners: boolean;
+
+  constructor(
+    private readonly dest: string,
+    private readonly options: ExtractOptions = {},
+  ) {
+    this.restoreOwners = options.restoreOwners ?? IS_ROOT;
+    this.realDirs.add(path.resolve(dest));
+  }
+
+  async extract(tar: AsyncIterable<Uint8Array>): Promise<ExtractResult> {
+    const source = tar[Symbol.asyncIterator]();
+    const queue = new ByteQueue();
+    let pax = new Map<string, string>();
+    for (;;) {
+      if (this.options.signal?.aborted) throw this.options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
+      if (!(await fill(queue, source, BLOCK))) throw damaged('it ends without the end-of-archive marker');
+      const block = queue.take(BLOCK);
+      if (isZeroBlock(block)) break;
+      const raw = decodeTarHeader(block);
+      if (raw.typeflag === 'x') {
+        if (raw.size > MAX_PAX_BYTES) throw damaged('an extended header is too large');
+        if (!(await fill(queue, source, raw.size + paddingFor(raw.size)))) throw damaged('it ends inside an extended header');
+        pax = parsePaxRecords(Buffer.from(queue.take(raw.size)));
+        queue.take(paddingFor(raw.size));
+        continue;
+      }
+      const header = applyPax(raw, pax);
+      pax = new Map();
+      await this.extractEntry(header, queue, source);
+    }
+    // The rest of the stream may only be zero padding.
+    for (;;) {
+      if (queue.length > 0 && !isZeroBlock(queue.take(queue.length)))
+        throw damaged('there is data after the end-of-archive marker');
+      if (!(await fill(queue, source, 1))) break;
+    }
+    await this.applyDirectoryMetadata();
+    return this.result;
+  }
+
+  private async extractEntry(header: RawHeader, queue: ByteQueue, source: AsyncIterator<Uint8Array>): Promise<void> {
+    const parts = safeComponents(header.name);
+    const full = path.join(this.dest, ...parts);
+    if (this.created.has(full)) throw unsafe(`"${header.name}" appears twice`);
+    await this.ensureParents(parts);
+    const write = !this.options.dryRun;
+    switch (header.typeflag) {
+      case '5':
+        // A directory may already exist when an earlier entry needed it as a parent.
+        if (write && !this.realDirs.has(full)) await mkdir(full, { mode: 0o700 });
+        this.realDirs.add(full);
+        this.directoryMeta.push({ full, header });
+        this.result.directories += 1;
+        break;
+      case '2':
+        if (this.realDirs.has(full)) throw unsafe(`"${header.name}" is both a directory and a symlink`);
+        this.symlinkPaths.add(full);
+        if (write) {
+          await symlink(header.linkname, full);
+          if (this.restoreOwners) await lchown(full, header.uid, header.gid).catch(() => {});
+          await lutimes(full, header.mtimeMs / 1000, header.mtimeMs / 1000);
+        }
+        this.result.symlinks += 1;
+        break;
+      case '0':
+      case '\0':
+        await this.writeFile(full, header, queue, source);
+        this.result.files += 1;
+        break;
+      case '1':
+        throw unsafe(`hard link "${header.name}" (not produced by Cloud OS Backups)`);
+      case '3':
+      case '4':
+      case '6':
+        throw unsafe(`device or FIFO "${header.name}"`);
+      default:
+        throw damaged(`entry "${header.name}" has unknown type "${header.typeflag}"`);
+    }
+    this.created.add(full);
+    this.options.onProgress?.({ files: this.result.files, bytes: this.result.bytes, currentPath: header.name });
+  }
+
+  /** Makes sure every parent of the entry is a real directory below dest (never a symlink). */
+  private async ensureParents(parts: string[]): Promise<void> {
+    let current = path.resolve(this.dest);
+    for (const part of parts.slice(0, -1)) {
+      current = path.join(current, part);
+      if (this.realDirs.has(current)) continue;
+      if (this.symlinkPaths.has(current))
+        throw unsafe(`an entry would be written through the symlink "${path.relative(this.dest, current)}"`);
+      if (this.created.has(current)) throw unsafe(`"${path.relative(this.dest, current)}" is not a directory`);
+      if (this.options.dryRun) {
+        this.realDirs.add(current);
+        continue;
+      }
+      const stats = await lstat(current).catch(() => null);
+      if (stats?.isSymbolicLink())
+        throw unsafe(`an entry would be written through the symlink "${path.relative(this.dest, current)}"`);
+      if (stats && !stats.isDirectory()) throw unsafe(`"${path.relative(this.dest, current)}" is not a directory`);
+      if (!stats) await mkdir(current, { mode: 0o755 });
+      this.realDirs.add(current);
+    }
+  }
+
+  private async writeFile(full: string, header: RawHeader, queue: ByteQueue, source: AsyncIterator<Uint8Array>): Promise<void> {
+    if (this.options.dryRun) return this.skipFile(header, queue, source);
+    // O_EXCL | O_NOFOLLOW: never replace or write through anything already there.
+    const handle: FileHandle = await open(
+      full,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o600,
+    );
+    try {
+      let left = header.size;
+      while (left > 0) {
+        if (queue.length === 0 && !(await fill(queue, source, 1))) throw damaged(`it ends inside "${header.name}"`);
+        const piece = queue.take(Math.min(left, queue.length));
+        await handle.write(piece);
+        left -= piece.length;
+        this.result.bytes += piece.length;
+      }
+      if (this.restoreOwners) await handle.chown(header.uid, header.gid).catch(() => {});
+      await handle.chmod(header.mode & 0o7777);
+      await handle.utimes(header.mtimeMs / 1000, header.mtimeMs / 1000);
+    } finally {
+      await handle.close();
+    }
+    const pad = paddingFor(header.size);
+    if (!(await fill(queue, source, pad))) throw damaged(`it ends inside "${header.name}"`);
+    queue.take(pad);
+  }
+
+  private async skipFile(header: RawHeader, queue: ByteQueue, source: AsyncIterator<Uint8Array>): Promise<void> {
+    let left = header.size + paddingFor(header.size);
+    while (left > 0) {
+      if (queue.length === 0 && !(await fill(queue, source, 1))) throw damaged(`it ends inside "${header.name}"`);
+      const piece = queue.take(Math.min(left, queue.length));
+      left -= piece.length;
+    }
+    this.result.bytes += header.size;
+  }
+
+  private async applyDirectoryMetadata(): Promise<void> {
+    if (this.options.dryRun) return;
+    for (const { full, header } of this.directoryMeta.reverse()) {
+      if (this.restoreOwners) await chown(full, header.uid, header.gid).catch(() => {});
+      await chmod(full, header.mode & 0o7777);
+      await utimes(full, header.mtimeMs / 1000, header.mtimeMs / 1000);
+    }
+  }
+}
+
+function applyPax(raw: RawHeader, pax: Map<string, string>): RawHeader {
+  if (pax.size === 0) return raw;
+  const number = (key: string, fallback: number) => {
+    const value = pax.get(key);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw damaged(`pax ${key} "${value}" is not a number`);
+    return n;
+  };
+  return {
+    ...raw,
+    name: pax.get('path') ?? raw.name,
+    linkname: pax.get('linkpath') ?? raw.linkname,
+    size: number('size', raw.size),
+    uid: number('uid', raw.uid),
+    gid: number('gid', raw.gid),
+    mtimeMs: pax.has('mtime') ? Math.round(number('mtime', 0) * 1000) : raw.mtimeMs,
+  };
+}

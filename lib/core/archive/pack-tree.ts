@@ -1,0 +1,124 @@
+import type { Stats } from 'node:fs';
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../errors';
+import { END_OF_ARCHIVE, encodeTarHeader, paddingFor, type TarEntry } from './tar-header';
+
+const READ_SIZE = 1024 * 1024;
+
+export interface PackProgress {
+  files: number;
+  bytes: number;
+  currentPath: string;
+}
+
+export interface PackOptions {
+  signal?: AbortSignal;
+  /** Called after each entry (throttle in the caller). */
+  onProgress?: (progress: PackProgress) => void;
+  /** Things skipped or adjusted, e.g. sockets, files that changed while read. */
+  onWarning?: (message: string) => void;
+  /** Path prefix inside the tar (e.g. `apps/photos/volumes/data`). */
+  prefix?: string;
+}
+
+export interface PackResult {
+  files: number;
+  directories: number;
+  symlinks: number;
+  bytes: number;
+}
+
+function entryOf(relPath: string, stats: Stats, type: TarEntry['type'], linkTarget?: string): TarEntry {
+  return {
+    path: relPath,
+    type,
+    mode: stats.mode & 0o7777,
+    uid: stats.uid,
+    gid: stats.gid,
+    size: type === 'file' ? stats.size : 0,
+    mtimeMs: stats.mtimeMs,
+    linkTarget,
+  };
+}
+
+/**
+ * Streams a directory tree as a tar archive: directories (also empty), regular files,
+ * symlinks as links (never followed), with modes, owners and mtimes. Names are sorted, so the
+ * same tree always gives the same stream. Sockets, FIFOs and devices are skipped with a
+ * warning. A file that grows or shrinks while read is cut or zero-padded to the size in its
+ * header, and reported.
+ */
+export class TreePacker {
+  readonly result: PackResult = { files: 0, directories: 0, symlinks: 0, bytes: 0 };
+  private readBuffer = Buffer.allocUnsafe(READ_SIZE);
+
+  constructor(private readonly options: PackOptions = {}) {}
+
+  async *pack(sourceDir: string): AsyncGenerator<Buffer> {
+    const root = await lstat(sourceDir).catch((error: NodeJS.ErrnoException) => {
+      throw new AppError('invalid_input', `Cannot read the source ${sourceDir}: ${error.code ?? error.message}`);
+    });
+    if (!root.isDirectory()) throw new AppError('invalid_input', `The source ${sourceDir} is not a directory.`);
+    yield* this.walk(sourceDir, this.options.prefix ?? '');
+    yield END_OF_ARCHIVE;
+  }
+
+  private async *walk(dir: string, relDir: string): AsyncGenerator<Buffer> {
+    const names = (await readdir(dir)).sort();
+    for (const name of names) {
+      if (this.options.signal?.aborted) throw this.options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
+      const full = path.join(dir, name);
+      const rel = relDir ? `${relDir}/${name}` : name;
+      const stats = await lstat(full);
+      if (stats.isDirectory()) {
+        this.result.directories += 1;
+        yield encodeTarHeader(entryOf(rel, stats, 'directory'));
+        yield* this.walk(full, rel);
+      } else if (stats.isSymbolicLink()) {
+        this.result.symlinks += 1;
+        yield encodeTarHeader(entryOf(rel, stats, 'symlink', await readlink(full)));
+      } else if (stats.isFile()) {
+        yield encodeTarHeader(entryOf(rel, stats, 'file'));
+        yield* this.fileData(full, rel, stats.size);
+        this.result.files += 1;
+      } else {
+        this.options.onWarning?.(`Skipped ${rel}: not a regular file, directory or symlink (socket, FIFO or device).`);
+        continue;
+      }
+      this.options.onProgress?.({ files: this.result.files, bytes: this.result.bytes, currentPath: rel });
+    }
+  }
+
+  /** Yields exactly `size` bytes plus padding. The read buffer is reused: consumers copy. */
+  private async *fileData(full: string, rel: string, size: number): AsyncGenerator<Buffer> {
+    const handle = await open(full, 'r');
+    let done = 0;
+    try {
+      while (done < size) {
+        const want = Math.min(READ_SIZE, size - done);
+        const { bytesRead } = await handle.read(this.readBuffer, 0, want, done);
+        if (bytesRead === 0) {
+          this.options.onWarning?.(`${rel} shrank while it was read; the missing ${size - done} bytes are stored as zeros.`);
+          yield* zeros(size - done);
+          done = size;
+          break;
+        }
+        done += bytesRead;
+        this.result.bytes += bytesRead;
+        yield this.readBuffer.subarray(0, bytesRead);
+      }
+      const { bytesRead: extra } = await handle.read(this.readBuffer, 0, 1, size);
+      if (extra > 0) this.options.onWarning?.(`${rel} grew while it was read; stored its first ${size} bytes.`);
+    } finally {
+      await handle.close();
+    }
+    const pad = paddingFor(size);
+    if (pad > 0) yield Buffer.alloc(pad);
+  }
+}
+
+function* zeros(count: number): Generator<Buffer> {
+  const block = Buffer.alloc(Math.min(count, READ_SIZE));
+  for (let left = count; left > 0; left -= block.length) yield left >= block.length ? block : block.subarray(0, left);
+}
