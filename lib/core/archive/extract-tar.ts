@@ -161,7 +161,10 @@ export class TarExtractor {
   }
 
   private async writeFile(full: string, header: RawHeader, queue: ByteQueue, source: AsyncIterator<Uint8Array>): Promise<void> {
-    if (this.options.dryRun) return this.skipFile(header, queue, source);
+    if (this.options.dryRun) {
+      await this.skipFile(header, queue, source);
+      return;
+    }
     // O_EXCL | O_NOFOLLOW: never replace or write through anything already there.
     const handle: FileHandle = await open(
       full,

@@ -31,7 +31,10 @@ function writeOctal(block: Buffer, offset: number, length: number, value: number
 
 /** GNU base-256: for numbers that do not fit the octal field (also written into pax). */
 function writeNumber(block: Buffer, offset: number, length: number, value: number, maxOctal: number): void {
-  if (value <= maxOctal) return writeOctal(block, offset, length, value);
+  if (value <= maxOctal) {
+    writeOctal(block, offset, length, value);
+    return;
+  }
   block.fill(0, offset, offset + length);
   let v = BigInt(value);
   for (let i = offset + length - 1; i > offset; i -= 1) {
