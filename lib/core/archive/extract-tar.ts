@@ -3,7 +3,7 @@ import { chmod, chown, type FileHandle, lchown, lstat, lutimes, mkdir, open, sym
 import path from 'node:path';
 import { AppError } from '../errors';
 import { ByteQueue, fill } from './byte-queue';
-import { BLOCK, decodeTarHeader, isZeroBlock, paddingFor, parsePaxRecords, type RawHeader } from './tar-header';
+import { BLOCK, decodeTarHeader, isZeroBlock, paddingFor, parsePaxRecords, parsePaxTime, type RawHeader } from './tar-header';
 
 export interface ExtractOptions {
   signal?: AbortSignal;
@@ -116,7 +116,7 @@ export class TarExtractor {
         if (write) {
           await symlink(header.linkname, full);
           if (this.restoreOwners) await lchown(full, header.uid, header.gid).catch(() => {});
-          await lutimes(full, header.mtimeMs / 1000, header.mtimeMs / 1000);
+          await lutimes(full, header.mtimeSeconds, header.mtimeSeconds);
         }
         this.result.symlinks += 1;
         break;
@@ -182,7 +182,7 @@ export class TarExtractor {
       }
       if (this.restoreOwners) await handle.chown(header.uid, header.gid).catch(() => {});
       await handle.chmod(header.mode & 0o7777);
-      await handle.utimes(header.mtimeMs / 1000, header.mtimeMs / 1000);
+      await handle.utimes(header.mtimeSeconds, header.mtimeSeconds);
     } finally {
       await handle.close();
     }
@@ -206,7 +206,7 @@ export class TarExtractor {
     for (const { full, header } of this.directoryMeta.reverse()) {
       if (this.restoreOwners) await chown(full, header.uid, header.gid).catch(() => {});
       await chmod(full, header.mode & 0o7777);
-      await utimes(full, header.mtimeMs / 1000, header.mtimeMs / 1000);
+      await utimes(full, header.mtimeSeconds, header.mtimeSeconds);
     }
   }
 }
@@ -227,6 +227,6 @@ function applyPax(raw: RawHeader, pax: Map<string, string>): RawHeader {
     size: number('size', raw.size),
     uid: number('uid', raw.uid),
     gid: number('gid', raw.gid),
-    mtimeMs: pax.has('mtime') ? Math.round(number('mtime', 0) * 1000) : raw.mtimeMs,
+    mtimeSeconds: pax.has('mtime') ? parsePaxTime(pax.get('mtime') ?? '') : raw.mtimeSeconds,
   };
 }

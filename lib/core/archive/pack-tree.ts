@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
@@ -29,15 +29,15 @@ export interface PackResult {
   bytes: number;
 }
 
-function entryOf(relPath: string, stats: Stats, type: TarEntry['type'], linkTarget?: string): TarEntry {
+function entryOf(relPath: string, stats: BigIntStats, type: TarEntry['type'], linkTarget?: string): TarEntry {
   return {
     path: relPath,
     type,
-    mode: stats.mode & 0o7777,
-    uid: stats.uid,
-    gid: stats.gid,
-    size: type === 'file' ? stats.size : 0,
-    mtimeMs: stats.mtimeMs,
+    mode: Number(stats.mode) & 0o7777,
+    uid: Number(stats.uid),
+    gid: Number(stats.gid),
+    size: type === 'file' ? Number(stats.size) : 0,
+    mtimeNs: stats.mtimeNs,
     linkTarget,
   };
 }
@@ -70,7 +70,7 @@ export class TreePacker {
       if (this.options.signal?.aborted) throw this.options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
       const full = path.join(dir, name);
       const rel = relDir ? `${relDir}/${name}` : name;
-      const stats = await lstat(full);
+      const stats = await lstat(full, { bigint: true });
       if (stats.isDirectory()) {
         this.result.directories += 1;
         yield encodeTarHeader(entryOf(rel, stats, 'directory'));
@@ -80,7 +80,7 @@ export class TreePacker {
         yield encodeTarHeader(entryOf(rel, stats, 'symlink', await readlink(full)));
       } else if (stats.isFile()) {
         yield encodeTarHeader(entryOf(rel, stats, 'file'));
-        yield* this.fileData(full, rel, stats.size);
+        yield* this.fileData(full, rel, Number(stats.size));
         this.result.files += 1;
       } else {
         this.options.onWarning?.(`Skipped ${rel}: not a regular file, directory or symlink (socket, FIFO or device).`);

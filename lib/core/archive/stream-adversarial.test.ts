@@ -90,7 +90,7 @@ describe('round trips', () => {
 describe('tampering and damage are detected', () => {
   it('the fixture has several chunks, the last one final', () => {
     expect(frames.length).toBe(Math.ceil(plain.length / CHUNK));
-    expect(frames.map((f) => f[0])).toEqual([...Array(frames.length - 1).fill(0), 1]);
+    expect(frames.map((f) => f[0])).toEqual([...Array<number>(frames.length - 1).fill(0), 1]);
   });
 
   it('every flipped bit of the header', async () => {

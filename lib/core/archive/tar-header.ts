@@ -15,7 +15,8 @@ export interface TarEntry {
   uid: number;
   gid: number;
   size: number;
-  mtimeMs: number;
+  /** Nanoseconds since the epoch, as lstat({bigint: true}) gives them. */
+  mtimeNs: bigint;
   linkTarget?: string;
 }
 
@@ -62,7 +63,11 @@ function paxRecords(entry: TarEntry, name: string): string {
   if (entry.size > MAX_OCTAL_SIZE) records += paxRecord('size', String(entry.size));
   if (entry.uid > MAX_OCTAL_ID) records += paxRecord('uid', String(entry.uid));
   if (entry.gid > MAX_OCTAL_ID) records += paxRecord('gid', String(entry.gid));
-  if (!Number.isInteger(entry.mtimeMs / 1000)) records += paxRecord('mtime', (entry.mtimeMs / 1000).toFixed(3));
+  const fraction = entry.mtimeNs % 1_000_000_000n;
+  if (fraction !== 0n) {
+    const seconds = entry.mtimeNs / 1_000_000_000n;
+    records += paxRecord('mtime', `${seconds}.${fraction.toString().padStart(9, '0').replace(/0+$/, '')}`);
+  }
   return records;
 }
 
@@ -70,7 +75,7 @@ function ustarBlock(
   name: string,
   type: string,
   size: number,
-  entry: Pick<TarEntry, 'mode' | 'uid' | 'gid' | 'mtimeMs'>,
+  entry: Pick<TarEntry, 'mode' | 'uid' | 'gid' | 'mtimeNs'>,
   linkTarget = '',
 ): Buffer {
   const block = Buffer.alloc(BLOCK);
@@ -84,7 +89,7 @@ function ustarBlock(
   writeNumber(block, 108, 8, entry.uid, MAX_OCTAL_ID);
   writeNumber(block, 116, 8, entry.gid, MAX_OCTAL_ID);
   writeNumber(block, 124, 12, size, MAX_OCTAL_SIZE);
-  writeOctal(block, 136, 12, Math.max(0, Math.floor(entry.mtimeMs / 1000)));
+  writeOctal(block, 136, 12, Math.max(0, Number(entry.mtimeNs / 1_000_000_000n)));
   block.fill(0x20, 148, 156); // checksum field counts as spaces while summing
   block.write(type, 156, 1, 'ascii');
   writeString(block, 157, 100, Buffer.byteLength(linkTarget) <= 100 && isPlainAscii(linkTarget) ? linkTarget : '');
@@ -107,7 +112,7 @@ export function encodeTarHeader(entry: TarEntry): Buffer {
   const records = paxRecords({ ...entry, size }, name);
   if (records === '') return main;
   const body = Buffer.from(records, 'utf8');
-  const paxHeader = ustarBlock('PaxHeader', 'x', body.length, { mode: 0o644, uid: 0, gid: 0, mtimeMs: 0 });
+  const paxHeader = ustarBlock('PaxHeader', 'x', body.length, { mode: 0o644, uid: 0, gid: 0, mtimeNs: 0n });
   return Buffer.concat([paxHeader, body, Buffer.alloc(paddingFor(body.length)), main]);
 }
 
@@ -143,7 +148,8 @@ export interface RawHeader {
   uid: number;
   gid: number;
   size: number;
-  mtimeMs: number;
+  /** Seconds since the epoch, to the microsecond (what utimes can set exactly enough). */
+  mtimeSeconds: number;
   linkname: string;
 }
 
@@ -166,7 +172,7 @@ export function decodeTarHeader(block: Buffer): RawHeader {
     uid: readNumber(block, 108, 8),
     gid: readNumber(block, 116, 8),
     size: readNumber(block, 124, 12),
-    mtimeMs: readNumber(block, 136, 12) * 1000,
+    mtimeSeconds: readNumber(block, 136, 12),
     linkname: readString(block, 157, 100),
   };
 }
@@ -187,4 +193,12 @@ export function parsePaxRecords(body: Buffer): Map<string, string> {
     at += length;
   }
   return records;
+}
+
+/** Parses a pax time ("1700000000.123456789") to seconds, truncated to the microsecond. */
+export function parsePaxTime(value: string): number {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!match) throw bad(`pax time "${value}" is malformed`);
+  const micros = Number((match[2] ?? '').slice(0, 6).padEnd(6, '0'));
+  return Number(match[1]) + micros / 1e6;
 }

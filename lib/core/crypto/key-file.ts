@@ -46,7 +46,7 @@ export function generateMasterKey(): Buffer {
 export async function createKeyFile(
   masterKey: Buffer,
   passphrase: string,
-  kdfOptions: Partial<typeof DEFAULT_KDF> = {},
+  kdfOptions: Partial<Record<keyof typeof DEFAULT_KDF, number>> = {},
 ): Promise<KeyFile> {
   const kdf: KdfParams = { algorithm: 'argon2id', ...DEFAULT_KDF, ...kdfOptions, salt: randomBytes(16) };
   const kek = await deriveKeyFromPassphrase(passphrase, kdf);
