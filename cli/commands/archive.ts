@@ -26,6 +26,11 @@ function required(value: string | undefined, flag: string): string {
   return value;
 }
 
+/** Peak resident memory of this process so far (benchmarks and the memory test read it). */
+function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 function mbPerSecond(bytes: number, seconds: number): string {
   return `${(bytes / 1e6 / Math.max(seconds, 1e-9)).toFixed(0)} MB/s`;
 }
@@ -53,7 +58,7 @@ export async function runArchive(argv: string[]): Promise<number> {
       keyFile,
       onWarning: (w) => warnings.push(w),
     });
-    const summary = { ...stats, file: outFile, ...pack, seconds: seconds(), warnings };
+    const summary = { ...stats, file: outFile, ...pack, seconds: seconds(), peakRssBytes: peakRssBytes(), warnings };
     if (values.json) printJson(summary);
     else {
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
@@ -83,6 +88,7 @@ export async function runArchive(argv: string[]): Promise<number> {
       ...contents,
       ...(sub === 'extract' ? { dest: values.dest } : {}),
       seconds: seconds(),
+      peakRssBytes: peakRssBytes(),
     };
     if (values.json) printJson(summary);
     else {

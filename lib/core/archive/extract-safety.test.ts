@@ -1,0 +1,101 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fromBuffers } from '@/test/helpers/archive-bytes';
+import { safeComponents, TarExtractor } from './extract-tar';
+import { END_OF_ARCHIVE, encodeTarHeader, paddingFor, type TarEntry } from './tar-header';
+
+let dir: string;
+let dest: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cloudos-safety-'));
+  dest = path.join(dir, 'dest');
+  mkdirSync(dest);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = { mode: 0o644, uid: 0, gid: 0, size: 0, mtimeNs: 1_700_000_000_000_000_000n };
+
+function entry(partial: Partial<TarEntry> & { path: string; type: TarEntry['type'] }, data = ''): Buffer {
+  const body = Buffer.from(data);
+  return Buffer.concat([encodeTarHeader({ ...base, ...partial, size: body.length }), body, Buffer.alloc(paddingFor(body.length))]);
+}
+
+/** A raw ustar header with any type flag (devices, hard links: our writer never makes them). */
+function rawEntry(name: string, typeflag: string): Buffer {
+  const block = encodeTarHeader({ ...base, path: name, type: 'file' });
+  block.write(typeflag, 156, 1, 'ascii');
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
+  return block;
+}
+
+async function extract(...parts: Buffer[]) {
+  return new TarExtractor(dest).extract(fromBuffers(Buffer.concat([...parts, END_OF_ARCHIVE])));
+}
+
+describe('the extractor writes only below its destination', () => {
+  it.each([
+    ['/etc/cron.d/evil', /absolute path/],
+    ['../escape', /leaves the destination/],
+    ['a/../../escape', /leaves the destination/],
+    ['ok/..', /leaves the destination/],
+  ])('refuses the name %s', async (name, message) => {
+    await expect(extract(entry({ path: name, type: 'file' }, 'x'))).rejects.toMatchObject({ code: 'unsafe_archive', message: expect.stringMatching(message) });
+    expect(existsSync(path.join(dir, 'escape'))).toBe(false);
+  });
+
+  it('refuses to write through a symlink the archive made, whatever it points to', async () => {
+    for (const target of [dir, '/tmp', '.']) {
+      rmSync(dest, { recursive: true, force: true });
+      mkdirSync(dest);
+      await expect(extract(entry({ path: 'link', type: 'symlink', linkTarget: target }), entry({ path: 'link/planted', type: 'file' }, 'x'))).rejects.toMatchObject({
+        code: 'unsafe_archive',
+        message: expect.stringMatching(/written through the symlink "link"/),
+      });
+      expect(existsSync(path.join(dir, 'planted'))).toBe(false);
+    }
+  });
+
+  it('refuses a symlink over an existing directory and a name that appears twice', async () => {
+    await expect(extract(entry({ path: 'd', type: 'directory' }), entry({ path: 'd', type: 'symlink', linkTarget: '/' }))).rejects.toMatchObject({ code: 'unsafe_archive' });
+    rmSync(dest, { recursive: true });
+    mkdirSync(dest);
+    await expect(extract(entry({ path: 'f', type: 'file' }, 'one'), entry({ path: 'f', type: 'file' }, 'two'))).rejects.toThrow(/appears twice/);
+  });
+
+  it.each([
+    ['3', /device or FIFO/],
+    ['4', /device or FIFO/],
+    ['6', /device or FIFO/],
+    ['1', /hard link/],
+  ])('refuses entries of type %s', async (flag, message) => {
+    await expect(extract(rawEntry('thing', flag))).rejects.toMatchObject({ code: 'unsafe_archive', message: expect.stringMatching(message) });
+    expect(readdirSync(dest)).toEqual([]);
+  });
+
+  it('restores symlinks verbatim: absolute, dangling and relative', async () => {
+    await extract(
+      entry({ path: 'abs', type: 'symlink', linkTarget: '/etc/passwd' }),
+      entry({ path: 'dangling', type: 'symlink', linkTarget: 'no/such/file' }),
+      entry({ path: 'up', type: 'symlink', linkTarget: '../../outside' }),
+    );
+    const { readlinkSync } = await import('node:fs');
+    expect(['abs', 'dangling', 'up'].map((n) => readlinkSync(path.join(dest, n)))).toEqual(['/etc/passwd', 'no/such/file', '../../outside']);
+  });
+
+  it('reports a damaged header checksum and a stream without its end marker', async () => {
+    const bad = entry({ path: 'f', type: 'file' }, 'data');
+    bad[0] = 0x41;
+    await expect(extract(bad)).rejects.toMatchObject({ code: 'corrupted', message: expect.stringMatching(/checksum/) });
+    await expect(new TarExtractor(dest).extract(fromBuffers(entry({ path: 'g', type: 'file' }, 'data')))).rejects.toThrow(/without the end-of-archive marker/);
+  });
+
+  it('splits names into safe components', () => {
+    expect(safeComponents('./a//b/./c/')).toEqual(['a', 'b', 'c']);
+    expect(() => safeComponents('a\0b')).toThrow(/NUL/);
+  });
+});
