@@ -11,7 +11,8 @@ export async function sealBytes(plain: Buffer, options: EncryptOptions, pieceSiz
   const pieces: Buffer[] = [];
   for (let i = 0; i < plain.length; i += pieceSize) pieces.push(plain.subarray(i, i + pieceSize));
   const out: Buffer[] = [];
-  for await (const b of encryptor.encrypt(fromBuffers(...pieces))) out.push(b);
+  // The encryptor reuses its output buffer: copy each piece.
+  for await (const b of encryptor.encrypt(fromBuffers(...pieces))) out.push(Buffer.from(b));
   if (!encryptor.stats) throw new Error('no stats');
   return { stored: Buffer.concat(out), stats: encryptor.stats };
 }
