@@ -21,7 +21,10 @@ beforeAll(async () => {
   passFile = path.join(dir, 'pass');
   writeFileSync(passFile, 'my backup passphrase\n');
   archive = path.join(dir, 'photos.cob');
-  const created = await runCli(['archive', 'create', '--source', source, '--out', archive, '--passphrase-file', passFile, '--json'], env());
+  const created = await runCli(
+    ['archive', 'create', '--source', source, '--out', archive, '--passphrase-file', passFile, '--json'],
+    env(),
+  );
   expect(created.stderr).toBe('');
   expect(created.code).toBe(0);
 });
@@ -40,7 +43,10 @@ function siblings(): string[] {
 describe('cloudos-backup archive', () => {
   it('round-trips a tree with the passphrase alone', async () => {
     const dest = path.join(dir, 'restored');
-    const extracted = await runCli(['archive', 'extract', archive, '--dest', dest, '--passphrase-file', passFile, '--json'], env());
+    const extracted = await runCli(
+      ['archive', 'extract', archive, '--dest', dest, '--passphrase-file', passFile, '--json'],
+      env(),
+    );
     expect(extracted.code).toBe(0);
     const summary = JSON.parse(extracted.stdout);
     expect(summary).toMatchObject({ ok: true, files: 2, directories: 2, symlinks: 1 });
@@ -51,15 +57,20 @@ describe('cloudos-backup archive', () => {
   it('verify authenticates every chunk and prints the SHA-256 and sizes', async () => {
     const verified = await runCli(['archive', 'verify', archive, '--passphrase-file', passFile], env());
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/^OK: every chunk authenticated; 2 files, \d+ bytes in \d+ chunks\nSHA-256 [0-9a-f]{64} {2}\d+ bytes stored\n$/);
+    expect(verified.stdout).toMatch(
+      /^OK: every chunk authenticated; 2 files, \d+ bytes in \d+ chunks\nSHA-256 [0-9a-f]{64} {2}\d+ bytes stored\n$/,
+    );
   });
 
   it.each([
-    ['one flipped byte', (b: Buffer) => {
-      const c = Buffer.from(b);
-      c[Math.floor(c.length / 2)] = (c[Math.floor(c.length / 2)] ?? 0) ^ 0x01;
-      return c;
-    }],
+    [
+      'one flipped byte',
+      (b: Buffer) => {
+        const c = Buffer.from(b);
+        c[Math.floor(c.length / 2)] = (c[Math.floor(c.length / 2)] ?? 0) ^ 0x01;
+        return c;
+      },
+    ],
     ['truncated', (b: Buffer) => b.subarray(0, b.length - 100)],
     ['bytes appended', (b: Buffer) => Buffer.concat([b, Buffer.from('garbage')])],
   ])('refuses an archive with %s and leaves the destination untouched', async (name, change) => {
@@ -78,7 +89,10 @@ describe('cloudos-backup archive', () => {
   it('says clearly when the passphrase is wrong, and leaves no staging behind', async () => {
     const wrong = path.join(dir, 'wrong-pass');
     writeFileSync(wrong, 'not my passphrase\n');
-    const result = await runCli(['archive', 'extract', archive, '--dest', path.join(dir, 'never'), '--passphrase-file', wrong], env());
+    const result = await runCli(
+      ['archive', 'extract', archive, '--dest', path.join(dir, 'never'), '--passphrase-file', wrong],
+      env(),
+    );
     expect([result.code, result.stderr]).toEqual([1, 'cloudos-backup: Wrong passphrase: it does not open this archive.\n']);
     expect(readdirSync(dir)).not.toContain('never');
     expect(siblings()).toEqual([]);
@@ -89,9 +103,15 @@ describe('cloudos-backup archive', () => {
     mkdirSync(full);
     writeFileSync(path.join(full, 'keep.txt'), 'precious');
     const extract = await runCli(['archive', 'extract', archive, '--dest', full, '--passphrase-file', passFile], env());
-    expect([extract.code, extract.stderr]).toEqual([1, `cloudos-backup: The destination ${full} is not empty; extract into a new or empty directory.\n`]);
+    expect([extract.code, extract.stderr]).toEqual([
+      1,
+      `cloudos-backup: The destination ${full} is not empty; extract into a new or empty directory.\n`,
+    ]);
     expect(readFileSync(path.join(full, 'keep.txt'), 'utf8')).toBe('precious');
-    const create = await runCli(['archive', 'create', '--source', source, '--out', archive, '--passphrase-file', passFile], env());
+    const create = await runCli(
+      ['archive', 'create', '--source', source, '--out', archive, '--passphrase-file', passFile],
+      env(),
+    );
     expect([create.code, create.stderr]).toEqual([1, `cloudos-backup: ${archive} already exists; choose another name.\n`]);
   });
 

@@ -1,9 +1,7 @@
 import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-error';
-import { ARCHIVE_USAGE, runArchive } from './commands/archive';
-import { INIT_USAGE, runInit } from './commands/init';
-import { JOBS_USAGE, runJobs } from './commands/jobs';
+import { ARCHIVE_USAGE, INIT_USAGE, JOBS_USAGE } from './usage';
 
 const USAGE = `cloudos-backup — encrypted backups for Cloud OS
 
@@ -21,9 +19,10 @@ async function dispatch(argv: string[]): Promise<number> {
     return command ? 0 : EXIT_USAGE;
   }
   getEnv();
-  if (command === 'init') return runInit(rest);
-  if (command === 'jobs') return runJobs(rest);
-  if (command === 'archive') return runArchive(rest);
+  // Commands load lazily: `archive` must not pay for Prisma, nor `jobs` for the archive code.
+  if (command === 'init') return (await import('./commands/init')).runInit(rest);
+  if (command === 'jobs') return (await import('./commands/jobs')).runJobs(rest);
+  if (command === 'archive') return (await import('./commands/archive')).runArchive(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

@@ -2,7 +2,18 @@
 // committed and never regenerated: every later version must open them byte-for-byte as they
 // are (lib/core/archive/golden.test.ts). Run: node --import tsx scripts/make-golden-archive.ts
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lutimesSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lutimesSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createArchiveFile } from '../lib/core/archive/archive-file';
@@ -36,7 +47,13 @@ for (const [i, file] of ['docker-compose.yml', 'volumes/library/notes — ünïc
   utimesSync(path.join(src, 'apps', 'photos', file), 1_700_000_000 + i, 1_700_000_000.123456 + i);
 }
 lutimesSync(path.join(src, 'apps', 'photos', 'volumes', 'abs-link'), 1_700_000_100, 1_700_000_100);
-for (const d of ['apps/photos/volumes/library/empty-album', 'apps/photos/volumes/library', 'apps/photos/volumes', 'apps/photos', 'apps']) {
+for (const d of [
+  'apps/photos/volumes/library/empty-album',
+  'apps/photos/volumes/library',
+  'apps/photos/volumes',
+  'apps/photos',
+  'apps',
+]) {
   utimesSync(path.join(src, d), 1_690_000_000, 1_690_000_000);
 }
 

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { freshBundle } from './bundle-fresh.mjs';
 
 const dev = process.argv.includes('--dev');
 const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
@@ -35,6 +36,10 @@ function buildIfNeeded() {
 }
 
 if (!dev) buildIfNeeded();
+if (!dev && !freshBundle('worker')) {
+  const res = spawnSync(process.execPath, ['scripts/build-bundles.mjs'], { stdio: 'inherit' });
+  if (res.status !== 0) process.exit(res.status ?? 1);
+}
 
 const port = process.env.PORT || '3000';
 const children = [
@@ -43,7 +48,7 @@ const children = [
     ? spawn(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'watch', 'worker/main.ts'], {
         stdio: 'inherit',
       })
-    : spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { stdio: 'inherit' }),
+    : spawn(process.execPath, [freshBundle('worker') ?? 'dist/worker.mjs'], { stdio: 'inherit' }),
 ];
 console.log(`start: web on http://localhost:${port} and the worker are starting; Ctrl-C stops both`);
 

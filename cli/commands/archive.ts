@@ -7,12 +7,6 @@ import { UsageError } from '../cli-error';
 import { printJson, printLine } from '../output';
 import { readSecretFile } from '../read-secret';
 
-export const ARCHIVE_USAGE = `Usage: cloudos-backup archive create --source DIR --out FILE --passphrase-file F [--json]
-       cloudos-backup archive extract FILE --dest DIR --passphrase-file F [--json]
-       cloudos-backup archive verify FILE --passphrase-file F [--json]
-  Standalone archives for experts, benchmarks and recovery: they need no server, only the
-  passphrase. extract writes nothing to DIR unless the whole archive verified.`;
-
 const OPTIONS = {
   source: { type: 'string' },
   out: { type: 'string' },

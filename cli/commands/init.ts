@@ -5,9 +5,6 @@ import { UsageError } from '../cli-error';
 import { printJson, printLine } from '../output';
 import { readSecretFile } from '../read-secret';
 
-export const INIT_USAGE = `Usage: cloudos-backup init --admin-user NAME --admin-password-file FILE (--passphrase-file FILE | --generate-passphrase) [--json]
-  Sets up a new instance without the web page. FILE may be "-" for standard input.`;
-
 export async function runInit(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,

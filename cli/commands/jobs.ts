@@ -12,9 +12,6 @@ import { jobHandlers } from '../../worker/handlers';
 import { UsageError } from '../cli-error';
 import { formatTable, printJson, printLine } from '../output';
 
-export const JOBS_USAGE = `Usage: cloudos-backup jobs list [--limit N] [--json]
-       cloudos-backup jobs run selftest [--steps N] [--step-ms MS] [--json]`;
-
 export async function runJobs(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'list') return jobsList(rest);

@@ -2,7 +2,16 @@ import { createCipheriv, createHash } from 'node:crypto';
 import type { KeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
 import { compressChunk } from './compression';
-import { chunkNonce, DEFAULT_CHUNK_SIZE, deriveArchiveKeys, encodeHeader, FLAG_FINAL, FRAME_HEADER_BYTES, headerMac, newArchiveHeader } from './format';
+import {
+  chunkNonce,
+  DEFAULT_CHUNK_SIZE,
+  deriveArchiveKeys,
+  encodeHeader,
+  FLAG_FINAL,
+  FRAME_HEADER_BYTES,
+  headerMac,
+  newArchiveHeader,
+} from './format';
 
 export interface EncryptOptions {
   masterKey: Buffer;

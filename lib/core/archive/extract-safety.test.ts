@@ -19,7 +19,11 @@ const base = { mode: 0o644, uid: 0, gid: 0, size: 0, mtimeNs: 1_700_000_000_000_
 
 function entry(partial: Partial<TarEntry> & { path: string; type: TarEntry['type'] }, data = ''): Buffer {
   const body = Buffer.from(data);
-  return Buffer.concat([encodeTarHeader({ ...base, ...partial, size: body.length }), body, Buffer.alloc(paddingFor(body.length))]);
+  return Buffer.concat([
+    encodeTarHeader({ ...base, ...partial, size: body.length }),
+    body,
+    Buffer.alloc(paddingFor(body.length)),
+  ]);
 }
 
 /** A raw ustar header with any type flag (devices, hard links: our writer never makes them). */
@@ -44,7 +48,10 @@ describe('the extractor writes only below its destination', () => {
     ['a/../../escape', /leaves the destination/],
     ['ok/..', /leaves the destination/],
   ])('refuses the name %s', async (name, message) => {
-    await expect(extract(entry({ path: name, type: 'file' }, 'x'))).rejects.toMatchObject({ code: 'unsafe_archive', message: expect.stringMatching(message) });
+    await expect(extract(entry({ path: name, type: 'file' }, 'x'))).rejects.toMatchObject({
+      code: 'unsafe_archive',
+      message: expect.stringMatching(message),
+    });
     expect(existsSync(path.join(dir, 'escape'))).toBe(false);
   });
 
@@ -52,7 +59,9 @@ describe('the extractor writes only below its destination', () => {
     for (const target of [dir, '/tmp', '.']) {
       rmSync(dest, { recursive: true, force: true });
       mkdirSync(dest);
-      await expect(extract(entry({ path: 'link', type: 'symlink', linkTarget: target }), entry({ path: 'link/planted', type: 'file' }, 'x'))).rejects.toMatchObject({
+      await expect(
+        extract(entry({ path: 'link', type: 'symlink', linkTarget: target }), entry({ path: 'link/planted', type: 'file' }, 'x')),
+      ).rejects.toMatchObject({
         code: 'unsafe_archive',
         message: expect.stringMatching(/written through the symlink "link"/),
       });
@@ -61,10 +70,14 @@ describe('the extractor writes only below its destination', () => {
   });
 
   it('refuses a symlink over an existing directory and a name that appears twice', async () => {
-    await expect(extract(entry({ path: 'd', type: 'directory' }), entry({ path: 'd', type: 'symlink', linkTarget: '/' }))).rejects.toMatchObject({ code: 'unsafe_archive' });
+    await expect(
+      extract(entry({ path: 'd', type: 'directory' }), entry({ path: 'd', type: 'symlink', linkTarget: '/' })),
+    ).rejects.toMatchObject({ code: 'unsafe_archive' });
     rmSync(dest, { recursive: true });
     mkdirSync(dest);
-    await expect(extract(entry({ path: 'f', type: 'file' }, 'one'), entry({ path: 'f', type: 'file' }, 'two'))).rejects.toThrow(/appears twice/);
+    await expect(extract(entry({ path: 'f', type: 'file' }, 'one'), entry({ path: 'f', type: 'file' }, 'two'))).rejects.toThrow(
+      /appears twice/,
+    );
   });
 
   it.each([
@@ -73,7 +86,10 @@ describe('the extractor writes only below its destination', () => {
     ['6', /device or FIFO/],
     ['1', /hard link/],
   ])('refuses entries of type %s', async (flag, message) => {
-    await expect(extract(rawEntry('thing', flag))).rejects.toMatchObject({ code: 'unsafe_archive', message: expect.stringMatching(message) });
+    await expect(extract(rawEntry('thing', flag))).rejects.toMatchObject({
+      code: 'unsafe_archive',
+      message: expect.stringMatching(message),
+    });
     expect(readdirSync(dest)).toEqual([]);
   });
 
@@ -84,14 +100,20 @@ describe('the extractor writes only below its destination', () => {
       entry({ path: 'up', type: 'symlink', linkTarget: '../../outside' }),
     );
     const { readlinkSync } = await import('node:fs');
-    expect(['abs', 'dangling', 'up'].map((n) => readlinkSync(path.join(dest, n)))).toEqual(['/etc/passwd', 'no/such/file', '../../outside']);
+    expect(['abs', 'dangling', 'up'].map((n) => readlinkSync(path.join(dest, n)))).toEqual([
+      '/etc/passwd',
+      'no/such/file',
+      '../../outside',
+    ]);
   });
 
   it('reports a damaged header checksum and a stream without its end marker', async () => {
     const bad = entry({ path: 'f', type: 'file' }, 'data');
     bad[0] = 0x41;
     await expect(extract(bad)).rejects.toMatchObject({ code: 'corrupted', message: expect.stringMatching(/checksum/) });
-    await expect(new TarExtractor(dest).extract(fromBuffers(entry({ path: 'g', type: 'file' }, 'data')))).rejects.toThrow(/without the end-of-archive marker/);
+    await expect(new TarExtractor(dest).extract(fromBuffers(entry({ path: 'g', type: 'file' }, 'data')))).rejects.toThrow(
+      /without the end-of-archive marker/,
+    );
   });
 
   it('splits names into safe components', () => {

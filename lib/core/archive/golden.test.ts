@@ -30,7 +30,9 @@ describe.each(['v1-basic'])('golden archive %s', (name) => {
     expect(info.sha256).toBe(expected.archive.sha256);
     expect(info.chunks).toBe(expected.archive.chunks);
     expect(contents.files).toBeGreaterThan(0);
-    const restored = Object.fromEntries(Object.entries(snapshotTree(dest)).map(([p, { uid: _u, gid: _g, ...rest }]) => [p, rest]));
+    const restored = Object.fromEntries(
+      Object.entries(snapshotTree(dest)).map(([p, { uid: _u, gid: _g, ...rest }]) => [p, rest]),
+    );
     expect(restored).toEqual(expected.tree);
   });
 

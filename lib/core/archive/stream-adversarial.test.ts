@@ -162,7 +162,10 @@ describe('tampering and damage are detected', () => {
 
   it('a wrong passphrase gives its own error, not "corrupted"', async () => {
     const result = await attempt(stored, { passphrase: 'not the passphrase' });
-    expect(!result.ok && [result.error.code, result.error.message]).toEqual(['wrong_passphrase', 'Wrong passphrase: it does not open this archive.']);
+    expect(!result.ok && [result.error.code, result.error.message]).toEqual([
+      'wrong_passphrase',
+      'Wrong passphrase: it does not open this archive.',
+    ]);
   });
 
   it('out-of-range KDF parameters in a header are refused before Argon2 runs', async () => {

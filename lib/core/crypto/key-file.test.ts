@@ -23,17 +23,46 @@ describe('Argon2id', () => {
 
   it('derives the key with exactly the stored parameters', async () => {
     const salt = Buffer.alloc(16, 7);
-    const ours = await deriveKeyFromPassphrase('pass', { algorithm: 'argon2id', memoryKiB: 8192, iterations: 2, parallelism: 2, salt });
-    const reference = await argon2.hash('pass', { raw: true, type: argon2.argon2id, version: 0x13, salt, memoryCost: 8192, timeCost: 2, parallelism: 2, hashLength: 32 });
+    const ours = await deriveKeyFromPassphrase('pass', {
+      algorithm: 'argon2id',
+      memoryKiB: 8192,
+      iterations: 2,
+      parallelism: 2,
+      salt,
+    });
+    const reference = await argon2.hash('pass', {
+      raw: true,
+      type: argon2.argon2id,
+      version: 0x13,
+      salt,
+      memoryCost: 8192,
+      timeCost: 2,
+      parallelism: 2,
+      hashLength: 32,
+    });
     expect(ours.equals(reference)).toBe(true);
   });
 
   it('refuses out-of-range parameters before running', async () => {
     const salt = Buffer.alloc(16);
     await expect(
-      deriveKeyFromPassphrase('p', { algorithm: 'argon2id', memoryKiB: KDF_LIMITS.memoryKiB.max + 1, iterations: 3, parallelism: 4, salt }),
+      deriveKeyFromPassphrase('p', {
+        algorithm: 'argon2id',
+        memoryKiB: KDF_LIMITS.memoryKiB.max + 1,
+        iterations: 3,
+        parallelism: 4,
+        salt,
+      }),
     ).rejects.toThrow(/out of the accepted range \(memory/);
-    await expect(deriveKeyFromPassphrase('p', { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 4, salt: Buffer.alloc(8) })).rejects.toThrow(/salt of 8 bytes/);
+    await expect(
+      deriveKeyFromPassphrase('p', {
+        algorithm: 'argon2id',
+        memoryKiB: 65536,
+        iterations: 3,
+        parallelism: 4,
+        salt: Buffer.alloc(8),
+      }),
+    ).rejects.toThrow(/salt of 8 bytes/);
   });
 });
 

@@ -1,0 +1,12 @@
+// Usage texts live apart from the commands so --help loads no command code.
+export const INIT_USAGE = `Usage: cloudos-backup init --admin-user NAME --admin-password-file FILE (--passphrase-file FILE | --generate-passphrase) [--json]
+  Sets up a new instance without the web page. FILE may be "-" for standard input.`;
+
+export const JOBS_USAGE = `Usage: cloudos-backup jobs list [--limit N] [--json]
+       cloudos-backup jobs run selftest [--steps N] [--step-ms MS] [--json]`;
+
+export const ARCHIVE_USAGE = `Usage: cloudos-backup archive create --source DIR --out FILE --passphrase-file F [--json]
+       cloudos-backup archive extract FILE --dest DIR --passphrase-file F [--json]
+       cloudos-backup archive verify FILE --passphrase-file F [--json]
+  Standalone archives for experts, benchmarks and recovery: they need no server, only the
+  passphrase. extract writes nothing to DIR unless the whole archive verified.`;
