@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyFile } from '../crypto/key-file';
@@ -18,6 +18,10 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
 }
 
 export interface CreateArchiveFileOptions {
@@ -46,15 +50,18 @@ export async function createArchiveFile(options: CreateArchiveFileOptions): Prom
     chunkSize: options.chunkSize,
     signal: options.signal,
   });
-  const handle = await open(partial, 'wx', 0o600);
+  // Synchronous writes: async ones would queue on the thread pool behind compression jobs.
+  const fd = openSync(partial, 'wx', 0o600);
+  let open = true;
   try {
-    for await (const piece of encryptor.encrypt(packer.pack(options.sourceDir))) await handle.write(piece);
-    await handle.sync();
-    await handle.close();
+    for await (const piece of encryptor.encrypt(packer.pack(options.sourceDir))) writeAll(fd, piece);
+    fsyncSync(fd);
+    closeSync(fd);
+    open = false;
     await rename(partial, outFile);
     await fsyncDir(path.dirname(outFile));
   } catch (error) {
-    await handle.close().catch(() => {});
+    if (open) closeSync(fd);
     await rm(partial, { force: true });
     throw error;
   }

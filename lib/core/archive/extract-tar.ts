@@ -1,5 +1,20 @@
-import { constants } from 'node:fs';
-import { chmod, chown, type FileHandle, lchown, lstat, lutimes, mkdir, open, symlink, utimes } from 'node:fs/promises';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
+  lchownSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  symlinkSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { ByteQueue, fill } from './byte-queue';
@@ -105,7 +120,7 @@ export class TarExtractor {
     switch (header.typeflag) {
       case '5':
         // A directory may already exist when an earlier entry needed it as a parent.
-        if (write && !this.realDirs.has(full)) await mkdir(full, { mode: 0o700 });
+        if (write && !this.realDirs.has(full)) mkdirSync(full, { mode: 0o700 });
         this.realDirs.add(full);
         this.directoryMeta.push({ full, header });
         this.result.directories += 1;
@@ -114,9 +129,9 @@ export class TarExtractor {
         if (this.realDirs.has(full)) throw unsafe(`"${header.name}" is both a directory and a symlink`);
         this.symlinkPaths.add(full);
         if (write) {
-          await symlink(header.linkname, full);
-          if (this.restoreOwners) await lchown(full, header.uid, header.gid).catch(() => {});
-          await lutimes(full, header.mtimeSeconds, header.mtimeSeconds);
+          symlinkSync(header.linkname, full);
+          if (this.restoreOwners) ignoreEperm(() => lchownSync(full, header.uid, header.gid));
+          lutimesSync(full, header.mtimeSeconds, header.mtimeSeconds);
         }
         this.result.symlinks += 1;
         break;
@@ -151,11 +166,11 @@ export class TarExtractor {
         this.realDirs.add(current);
         continue;
       }
-      const stats = await lstat(current).catch(() => null);
+      const stats = lstatOrNull(current);
       if (stats?.isSymbolicLink())
         throw unsafe(`an entry would be written through the symlink "${path.relative(this.dest, current)}"`);
       if (stats && !stats.isDirectory()) throw unsafe(`"${path.relative(this.dest, current)}" is not a directory`);
-      if (!stats) await mkdir(current, { mode: 0o755 });
+      if (!stats) mkdirSync(current, { mode: 0o755 });
       this.realDirs.add(current);
     }
   }
@@ -165,26 +180,23 @@ export class TarExtractor {
       await this.skipFile(header, queue, source);
       return;
     }
-    // O_EXCL | O_NOFOLLOW: never replace or write through anything already there.
-    const handle: FileHandle = await open(
-      full,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      0o600,
-    );
+    // O_EXCL | O_NOFOLLOW: never replace or write through anything already there. Writes are
+    // synchronous: async ones would queue on the thread pool behind decompression jobs.
+    const fd = openSync(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       let left = header.size;
       while (left > 0) {
         if (queue.length === 0 && !(await fill(queue, source, 1))) throw damaged(`it ends inside "${header.name}"`);
         const piece = queue.take(Math.min(left, queue.length));
-        await handle.write(piece);
+        for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
         left -= piece.length;
         this.result.bytes += piece.length;
       }
-      if (this.restoreOwners) await handle.chown(header.uid, header.gid).catch(() => {});
-      await handle.chmod(header.mode & 0o7777);
-      await handle.utimes(header.mtimeSeconds, header.mtimeSeconds);
+      if (this.restoreOwners) ignoreEperm(() => fchownSync(fd, header.uid, header.gid));
+      fchmodSync(fd, header.mode & 0o7777);
+      futimesSync(fd, header.mtimeSeconds, header.mtimeSeconds);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     const pad = paddingFor(header.size);
     if (!(await fill(queue, source, pad))) throw damaged(`it ends inside "${header.name}"`);
@@ -204,10 +216,28 @@ export class TarExtractor {
   private async applyDirectoryMetadata(): Promise<void> {
     if (this.options.dryRun) return;
     for (const { full, header } of this.directoryMeta.reverse()) {
-      if (this.restoreOwners) await chown(full, header.uid, header.gid).catch(() => {});
-      await chmod(full, header.mode & 0o7777);
-      await utimes(full, header.mtimeSeconds, header.mtimeSeconds);
+      if (this.restoreOwners) ignoreEperm(() => chownSync(full, header.uid, header.gid));
+      chmodSync(full, header.mode & 0o7777);
+      utimesSync(full, header.mtimeSeconds, header.mtimeSeconds);
     }
+  }
+}
+
+function lstatOrNull(target: string) {
+  try {
+    return lstatSync(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Owners are restored when we may; a non-root restore keeps the current user's. */
+function ignoreEperm(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
   }
 }
 

@@ -1,5 +1,5 @@
-import type { BigIntStats } from 'node:fs';
-import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { type BigIntStats, closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { END_OF_ARCHIVE, encodeTarHeader, paddingFor, type TarEntry } from './tar-header';
@@ -65,19 +65,19 @@ export class TreePacker {
   }
 
   private async *walk(dir: string, relDir: string): AsyncGenerator<Buffer> {
-    const names = (await readdir(dir)).sort();
+    const names = readdirSync(dir).sort();
     for (const name of names) {
       if (this.options.signal?.aborted) throw this.options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
       const full = path.join(dir, name);
       const rel = relDir ? `${relDir}/${name}` : name;
-      const stats = await lstat(full, { bigint: true });
+      const stats = lstatSync(full, { bigint: true });
       if (stats.isDirectory()) {
         this.result.directories += 1;
         yield encodeTarHeader(entryOf(rel, stats, 'directory'));
         yield* this.walk(full, rel);
       } else if (stats.isSymbolicLink()) {
         this.result.symlinks += 1;
-        yield encodeTarHeader(entryOf(rel, stats, 'symlink', await readlink(full)));
+        yield encodeTarHeader(entryOf(rel, stats, 'symlink', readlinkSync(full)));
       } else if (stats.isFile()) {
         yield encodeTarHeader(entryOf(rel, stats, 'file'));
         yield* this.fileData(full, rel, Number(stats.size));
@@ -90,14 +90,19 @@ export class TreePacker {
     }
   }
 
-  /** Yields exactly `size` bytes plus padding. The read buffer is reused: consumers copy. */
-  private async *fileData(full: string, rel: string, size: number): AsyncGenerator<Buffer> {
-    const handle = await open(full, 'r');
+  /**
+   * Yields exactly `size` bytes plus padding. The read buffer is reused: consumers copy.
+   * Reads are synchronous on purpose: async reads queue on libuv's thread pool behind the
+   * compression jobs (milliseconds each), which starved the pipeline on trees of many small
+   * files; a read from the page cache is a memcpy, and this thread has nothing else to do.
+   */
+  private *fileData(full: string, rel: string, size: number): Generator<Buffer> {
+    const fd = openSync(full, 'r');
     let done = 0;
     try {
       while (done < size) {
         const want = Math.min(READ_SIZE, size - done);
-        const { bytesRead } = await handle.read(this.readBuffer, 0, want, done);
+        const bytesRead = readSync(fd, this.readBuffer, 0, want, done);
         if (bytesRead === 0) {
           this.options.onWarning?.(`${rel} shrank while it was read; the missing ${size - done} bytes are stored as zeros.`);
           yield* zeros(size - done);
@@ -108,10 +113,10 @@ export class TreePacker {
         this.result.bytes += bytesRead;
         yield this.readBuffer.subarray(0, bytesRead);
       }
-      const { bytesRead: extra } = await handle.read(this.readBuffer, 0, 1, size);
-      if (extra > 0) this.options.onWarning?.(`${rel} grew while it was read; stored its first ${size} bytes.`);
+      if (readSync(fd, this.readBuffer, 0, 1, size) > 0)
+        this.options.onWarning?.(`${rel} grew while it was read; stored its first ${size} bytes.`);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     const pad = paddingFor(size);
     if (pad > 0) yield Buffer.alloc(pad);

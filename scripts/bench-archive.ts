@@ -1,0 +1,133 @@
+// Benchmark of `cloudos-backup archive create` and `archive extract` (a script, not a test).
+//   npm run bench:archive -- [--size 1G] [--dir /path/with/space] [--keep]
+// Generates a dataset (half incompressible like photos; half text: logs and many small
+// files), measures a floor on the same data in this run (read every file + SHA-256 over its
+// bytes, in process), then runs the real CLI and prints MB/s, peak RSS and the ratio to the
+// floor. All runs read from a warm page cache (the floor runs first and warms it).
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { size: { type: 'string', default: '1G' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+const UNITS: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+const match = /^(\d+(?:\.\d+)?)([KMG])?$/i.exec(values.size ?? '1G');
+if (!match) throw new Error('--size like 512M or 4G');
+const totalBytes = Math.round(Number(match[1]) * (UNITS[(match[2] ?? '').toUpperCase()] ?? 1));
+const work = mkdtempSync(path.join(values.dir ?? tmpdir(), 'cloudos-bench-'));
+const source = path.join(work, 'data');
+const MB = 1e6;
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generate(): { files: number } {
+  const rand = prng(42);
+  const words = 'the photo album backup container volume settings user error info warning request response database index'.split(' ');
+  const corpusParts: string[] = [];
+  for (let size = 0; size < 8 * 1024 * 1024; ) {
+    const line = `2026-11-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')} ${words[Math.floor(rand() * words.length)]} id=${Math.floor(rand() * 1e6)} ${Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]).join(' ')}\n`;
+    corpusParts.push(line);
+    size += line.length;
+  }
+  const corpus = Buffer.from(corpusParts.join(''));
+  let files = 0;
+  // Half: incompressible "photos" of 1–8 MiB.
+  const photos = path.join(source, 'photos', '2026');
+  mkdirSync(photos, { recursive: true });
+  const noise = randomBytes(8 * 1024 * 1024);
+  for (let written = 0; written < totalBytes / 2; files += 1) {
+    const size = Math.min(Math.floor((1 + rand() * 7) * 1024 * 1024), totalBytes / 2 - written);
+    const data = Buffer.from(noise.subarray(0, size));
+    data.writeUInt32BE(files, 0); // distinct files
+    randomBytes(64).copy(data, 4);
+    writeFileSync(path.join(photos, `IMG_${String(files).padStart(5, '0')}.jpg`), data);
+    written += size;
+  }
+  // A quarter: large text logs; a quarter: many small documents (4–64 KiB) in folders.
+  const logs = path.join(source, 'logs');
+  mkdirSync(logs);
+  for (let written = 0, i = 0; written < totalBytes / 4; i += 1, files += 1) {
+    const size = Math.min(4 * 1024 * 1024, totalBytes / 4 - written);
+    const start = Math.floor(rand() * (corpus.length - size));
+    writeFileSync(path.join(logs, `app-${i}.log`), corpus.subarray(start, start + size));
+    written += size;
+  }
+  for (let written = 0, i = 0; written < totalBytes / 4; i += 1, files += 1) {
+    const dir = path.join(source, 'documents', `folder-${Math.floor(i / 200)}`);
+    if (i % 200 === 0) mkdirSync(dir, { recursive: true });
+    const size = Math.min(Math.floor(4096 + rand() * 60 * 1024), totalBytes / 4 - written);
+    const start = Math.floor(rand() * (corpus.length - size));
+    writeFileSync(path.join(dir, `note-${i}.md`), corpus.subarray(start, start + size));
+    written += size;
+  }
+  return { files };
+}
+
+async function floor(): Promise<{ seconds: number; bytes: number }> {
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const started = performance.now();
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else {
+        const handle = await open(full, 'r');
+        for (;;) {
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+          if (bytesRead === 0) break;
+          hash.update(buffer.subarray(0, bytesRead));
+          bytes += bytesRead;
+        }
+        await handle.close();
+      }
+    }
+  };
+  await walk(source);
+  hash.digest();
+  return { seconds: (performance.now() - started) / 1000, bytes };
+}
+
+function cli(args: string[]): { seconds: number; summary: Record<string, number> } {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [path.resolve('bin/cloudos-backup.mjs'), ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`cloudos-backup ${args[0]} ${args[1]} failed: ${result.stderr}`);
+  return { seconds, summary: JSON.parse(result.stdout) };
+}
+
+const passFile = path.join(work, 'passphrase');
+writeFileSync(passFile, 'benchmark passphrase\n');
+console.log(`dataset: generating ${(totalBytes / MB).toFixed(0)} MB in ${work} …`);
+const { files } = generate();
+await floor(); // warm the page cache for every measured run
+const base = await floor();
+const archive = path.join(work, 'data.cob');
+const created = cli(['archive', 'create', '--source', source, '--out', archive, '--passphrase-file', passFile]);
+const dest = path.join(work, 'restored');
+const extracted = cli(['archive', 'extract', archive, '--dest', dest, '--passphrase-file', passFile]);
+const floorRate = base.bytes / MB / base.seconds;
+const row = (name: string, seconds: number, rss: number | null) => {
+  const rate = base.bytes / MB / seconds;
+  return `${name.padEnd(16)} ${rate.toFixed(0).padStart(6)} MB/s  ${(rate / floorRate).toFixed(2).padStart(5)}× floor  ${rss === null ? '      —' : `${(rss / 1024 / 1024).toFixed(0).padStart(5)} MiB`} peak RSS  ${seconds.toFixed(2)} s`;
+};
+console.log(`dataset: ${files} files, ${(base.bytes / MB).toFixed(0)} MB (half incompressible, half text); ${process.arch}, ${statSync(archive).size} bytes stored (${((statSync(archive).size / base.bytes) * 100).toFixed(0)} %)`);
+console.log(row('floor (read+sha)', base.seconds, null));
+console.log(row('archive create', created.seconds, created.summary.peakRssBytes ?? null));
+console.log(row('archive extract', extracted.seconds, extracted.summary.peakRssBytes ?? null));
+console.log(`(create/extract times are whole CLI runs: start-up and one Argon2id derivation included; in-process: create ${created.summary.seconds?.toFixed(2)} s, extract ${extracted.summary.seconds?.toFixed(2)} s)`);
+if (extracted.summary.files !== files) throw new Error(`extract restored ${extracted.summary.files} files, expected ${files}`);
+if (!values.keep) rmSync(work, { recursive: true, force: true });
