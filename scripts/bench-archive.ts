@@ -34,12 +34,29 @@ function prng(seed: number) {
 
 function generate(): { files: number } {
   const rand = prng(42);
-  const words = 'the photo album backup container volume settings user error info warning request response database index'.split(' ');
+  const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)] as T;
+  // Text like a home server holds: app logs, JSON documents, notes in prose.
+  const users = ['alice', 'bob', 'carol', 'dave', 'erin'];
+  const paths = ['/api/v1/albums', '/api/v1/photos', '/api/v1/users/me', '/healthz', '/api/v1/search', '/share'];
+  const levels = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
+  const vocabulary = ('the a of and to in is was for on with as by at from this that we our photo album holiday family ' +
+    'beach mountain birthday garden kitchen recipe invoice tax document backup server disk network update password ' +
+    'meeting school summer winter weekend trip camera picture video music library movie book note list remember buy').split(' ');
   const corpusParts: string[] = [];
+  let clock = Date.parse('2026-01-01T00:00:00Z');
   for (let size = 0; size < 8 * 1024 * 1024; ) {
-    const line = `2026-11-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')} ${words[Math.floor(rand() * words.length)]} id=${Math.floor(rand() * 1e6)} ${Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]).join(' ')}\n`;
-    corpusParts.push(line);
-    size += line.length;
+    clock += Math.floor(rand() * 5000);
+    const kind = rand();
+    let text: string;
+    if (kind < 0.5) {
+      text = `${new Date(clock).toISOString()} ${pick(levels).padEnd(5)} [photos-worker-${Math.floor(rand() * 4)}] GET ${pick(paths)}/${Math.floor(rand() * 5000)}?page=${Math.floor(rand() * 20)} ${rand() < 0.95 ? 200 : 404} ${Math.floor(rand() * 300)}ms user=${pick(users)}\n`;
+    } else if (kind < 0.8) {
+      text = `${JSON.stringify({ id: Math.floor(rand() * 1e6), owner: pick(users), title: `${pick(vocabulary)} ${pick(vocabulary)}`, taken: new Date(clock).toISOString(), camera: { make: 'Canon', model: `EOS ${Math.floor(rand() * 90)}D`, iso: 100 * Math.floor(1 + rand() * 32) }, tags: [pick(vocabulary), pick(vocabulary)], favorite: rand() < 0.1 })}\n`;
+    } else {
+      text = `${Array.from({ length: 8 + Math.floor(rand() * 20) }, () => pick(vocabulary)).join(' ')}.\n`;
+    }
+    corpusParts.push(text);
+    size += text.length;
   }
   const corpus = Buffer.from(corpusParts.join(''));
   let files = 0;

@@ -48,7 +48,11 @@ const children = [
     ? spawn(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'watch', 'worker/main.ts'], {
         stdio: 'inherit',
       })
-    : spawn(process.execPath, [freshBundle('worker') ?? 'dist/worker.mjs'], { stdio: 'inherit' }),
+    : spawn(process.execPath, [freshBundle('worker') ?? 'dist/worker.mjs'], {
+        stdio: 'inherit',
+        // Bounded malloc arenas: see bin/cloudos-backup.mjs.
+        env: { MALLOC_ARENA_MAX: '2', ...process.env },
+      }),
 ];
 console.log(`start: web on http://localhost:${port} and the worker are starting; Ctrl-C stops both`);
 

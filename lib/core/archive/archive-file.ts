@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyFile } from '../crypto/key-file';
@@ -73,8 +73,23 @@ export interface ReadArchiveFileOptions extends DecryptOptions {
   file: string;
 }
 
-function readStored(file: string): AsyncIterable<Uint8Array> {
-  return createReadStream(file, { highWaterMark: READ_CHUNK });
+/**
+ * Reads the stored file in 1 MiB pieces, synchronously for the reason given in pack-tree.ts
+ * (async reads wait on the thread pool behind decompression). Each piece is a new buffer:
+ * the reader keeps pieces until it has parsed them.
+ */
+async function* readStored(file: string): AsyncGenerator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(READ_CHUNK);
+      const bytesRead = readSync(fd, buffer, 0, READ_CHUNK, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function assertReadable(file: string): Promise<void> {
