@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '1G' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { size: { type: 'string', default: '1G' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } },
+});
 const UNITS: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 const match = /^(\d+(?:\.\d+)?)([KMG])?$/i.exec(values.size ?? '1G');
 if (!match) throw new Error('--size like 512M or 4G');
@@ -39,9 +41,11 @@ function generate(): { files: number } {
   const users = ['alice', 'bob', 'carol', 'dave', 'erin'];
   const paths = ['/api/v1/albums', '/api/v1/photos', '/api/v1/users/me', '/healthz', '/api/v1/search', '/share'];
   const levels = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
-  const vocabulary = ('the a of and to in is was for on with as by at from this that we our photo album holiday family ' +
+  const vocabulary = (
+    'the a of and to in is was for on with as by at from this that we our photo album holiday family ' +
     'beach mountain birthday garden kitchen recipe invoice tax document backup server disk network update password ' +
-    'meeting school summer winter weekend trip camera picture video music library movie book note list remember buy').split(' ');
+    'meeting school summer winter weekend trip camera picture video music library movie book note list remember buy'
+  ).split(' ');
   const corpusParts: string[] = [];
   let clock = Date.parse('2026-01-01T00:00:00Z');
   for (let size = 0; size < 8 * 1024 * 1024; ) {
@@ -120,7 +124,10 @@ async function floor(): Promise<{ seconds: number; bytes: number }> {
 
 function cli(args: string[]): { seconds: number; summary: Record<string, number> } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [path.resolve('bin/cloudos-backup.mjs'), ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const result = spawnSync(process.execPath, [path.resolve('bin/cloudos-backup.mjs'), ...args, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`cloudos-backup ${args[0]} ${args[1]} failed: ${result.stderr}`);
   return { seconds, summary: JSON.parse(result.stdout) };
@@ -141,10 +148,14 @@ const row = (name: string, seconds: number, rss: number | null) => {
   const rate = base.bytes / MB / seconds;
   return `${name.padEnd(16)} ${rate.toFixed(0).padStart(6)} MB/s  ${(rate / floorRate).toFixed(2).padStart(5)}× floor  ${rss === null ? '      —' : `${(rss / 1024 / 1024).toFixed(0).padStart(5)} MiB`} peak RSS  ${seconds.toFixed(2)} s`;
 };
-console.log(`dataset: ${files} files, ${(base.bytes / MB).toFixed(0)} MB (half incompressible, half text); ${process.arch}, ${statSync(archive).size} bytes stored (${((statSync(archive).size / base.bytes) * 100).toFixed(0)} %)`);
+console.log(
+  `dataset: ${files} files, ${(base.bytes / MB).toFixed(0)} MB (half incompressible, half text); ${process.arch}, ${statSync(archive).size} bytes stored (${((statSync(archive).size / base.bytes) * 100).toFixed(0)} %)`,
+);
 console.log(row('floor (read+sha)', base.seconds, null));
 console.log(row('archive create', created.seconds, created.summary.peakRssBytes ?? null));
 console.log(row('archive extract', extracted.seconds, extracted.summary.peakRssBytes ?? null));
-console.log(`(create/extract times are whole CLI runs: start-up and one Argon2id derivation included; in-process: create ${created.summary.seconds?.toFixed(2)} s, extract ${extracted.summary.seconds?.toFixed(2)} s)`);
+console.log(
+  `(create/extract times are whole CLI runs: start-up and one Argon2id derivation included; in-process: create ${created.summary.seconds?.toFixed(2)} s, extract ${extracted.summary.seconds?.toFixed(2)} s)`,
+);
 if (extracted.summary.files !== files) throw new Error(`extract restored ${extracted.summary.files} files, expected ${files}`);
 if (!values.keep) rmSync(work, { recursive: true, force: true });

@@ -75,14 +75,14 @@ export interface ReadArchiveFileOptions extends DecryptOptions {
 
 /**
  * Reads the stored file in 1 MiB pieces, synchronously for the reason given in pack-tree.ts
- * (async reads wait on the thread pool behind decompression). Each piece is a new buffer:
- * the reader keeps pieces until it has parsed them.
+ * (async reads wait on the thread pool behind decompression). The buffer is reused: the
+ * reader copies what it receives.
  */
 async function* readStored(file: string): AsyncGenerator<Buffer> {
   const fd = openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(READ_CHUNK);
   try {
     for (;;) {
-      const buffer = Buffer.allocUnsafe(READ_CHUNK);
       const bytesRead = readSync(fd, buffer, 0, READ_CHUNK, null);
       if (bytesRead === 0) return;
       yield buffer.subarray(0, bytesRead);

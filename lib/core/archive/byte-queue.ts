@@ -1,47 +1,42 @@
 /**
- * Collects incoming buffers of any size and hands out exact-length pieces, without copying
- * when a piece lies inside one buffer. Used to parse a framed stream that arrives in
- * arbitrary splits (files, S3 bodies, SFTP reads).
+ * A FIFO of bytes for parsing a stream that arrives in arbitrary splits (files, S3 bodies,
+ * SFTP reads). `push` copies the data in, so producers may reuse their buffers; `take`
+ * returns a view that stays valid only until the next `push` — parse or copy it first. Its
+ * one internal buffer grows to the largest piece parsed at once (a frame, ~1 MiB) and is
+ * reused, so streaming allocates nothing per chunk.
  */
 export class ByteQueue {
-  private buffers: Buffer[] = [];
-  private offset = 0; // into buffers[0]
-  length = 0;
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private start = 0;
+  private end = 0;
+
+  get length(): number {
+    return this.end - this.start;
+  }
 
   push(data: Uint8Array): void {
     if (data.length === 0) return;
-    this.buffers.push(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    this.length += data.length;
+    if (this.buffer.length - this.end < data.length) {
+      const live = this.length;
+      const target =
+        live + data.length > this.buffer.length
+          ? Buffer.allocUnsafe(Math.max(live + data.length, this.buffer.length * 2))
+          : this.buffer;
+      this.buffer.copy(target, 0, this.start, this.end);
+      this.buffer = target;
+      this.start = 0;
+      this.end = live;
+    }
+    this.buffer.set(data, this.end);
+    this.end += data.length;
   }
 
   /** Removes and returns exactly `n` bytes; the caller checks `length >= n` first. */
   take(n: number): Buffer {
     if (n > this.length) throw new RangeError(`take(${n}) with only ${this.length} bytes queued`);
-    this.length -= n;
-    const first = this.buffers[0];
-    if (first && first.length - this.offset >= n) {
-      const piece = first.subarray(this.offset, this.offset + n);
-      this.offset += n;
-      if (this.offset === first.length) {
-        this.buffers.shift();
-        this.offset = 0;
-      }
-      return piece;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const head = this.buffers[0] as Buffer;
-      const count = Math.min(n - filled, head.length - this.offset);
-      head.copy(out, filled, this.offset, this.offset + count);
-      filled += count;
-      this.offset += count;
-      if (this.offset === head.length) {
-        this.buffers.shift();
-        this.offset = 0;
-      }
-    }
-    return out;
+    const view = this.buffer.subarray(this.start, this.start + n);
+    this.start += n;
+    return view;
   }
 }
 

@@ -3,6 +3,7 @@ import { type KeyFile, tryOpenKeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
 import { ByteQueue, fill } from './byte-queue';
 import { decompressChunk } from './compression';
+import { CIPHER_SLICE } from './encrypt-archive';
 import {
   type ArchiveHeader,
   chunkNonce,
@@ -64,11 +65,12 @@ export class ArchiveDecryptor {
 
   async *decrypt(stored: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
     const { signal } = this.options;
-    const parallelism = this.options.parallelism ?? 4;
+    const parallelism = this.options.parallelism ?? 2;
     const source = stored[Symbol.asyncIterator]();
     const queue = new ByteQueue();
     const hash = createHash('sha256');
     let storedBytes = 0;
+    // Views from the queue live until its next push: header parts are copied.
     const take = (n: number) => {
       const piece = queue.take(n);
       hash.update(piece);
@@ -77,11 +79,11 @@ export class ArchiveDecryptor {
     };
 
     if (!(await fill(queue, source, PREAMBLE_BYTES))) throw corrupted('the file ends inside its header');
-    const preamble = take(PREAMBLE_BYTES);
+    const preamble = Buffer.from(take(PREAMBLE_BYTES));
     const headerLength = parsePreamble(preamble);
     if (!(await fill(queue, source, headerLength + HEADER_MAC_BYTES))) throw corrupted('the file ends inside its header');
-    const json = take(headerLength);
-    const mac = take(HEADER_MAC_BYTES);
+    const json = Buffer.from(take(headerLength));
+    const mac = Buffer.from(take(HEADER_MAC_BYTES));
     const header = parseHeaderJson(json);
     const masterKey = await resolveMasterKey(header, this.options);
     const fileKey = unwrapFileKey(masterKey, header);
@@ -143,11 +145,19 @@ export class ArchiveDecryptor {
   private open(payloadKey: Buffer, mac: Buffer, sealed: Buffer, index: bigint, final: boolean): Buffer {
     const decipher = createDecipheriv('aes-256-gcm', payloadKey, chunkNonce(index, final), { authTagLength: 16 });
     decipher.setAAD(mac);
-    decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+    const bodyLength = sealed.length - 16;
+    decipher.setAuthTag(sealed.subarray(bodyLength));
+    // One output buffer per chunk, filled slice by slice (see CIPHER_SLICE in encrypt-archive).
+    const plain = Buffer.allocUnsafe(bodyLength);
+    let at = 0;
+    for (let offset = 0; offset < bodyLength; offset += CIPHER_SLICE) {
+      at += decipher.update(sealed.subarray(offset, Math.min(offset + CIPHER_SLICE, bodyLength))).copy(plain, at);
+    }
     try {
-      return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]);
+      at += decipher.final().copy(plain, at);
     } catch {
       throw corrupted(`chunk ${index} failed authentication (changed, missing, duplicated or out of order)`);
     }
+    return plain.subarray(0, at);
   }
 }
