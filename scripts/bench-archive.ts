@@ -1,5 +1,6 @@
 // Benchmark of `cloudos-backup archive create` and `archive extract` (a script, not a test).
-//   npm run bench:archive -- [--size 1G] [--dir /path/with/space] [--keep]
+//   npm run bench:archive -- [--size 1G] [--dir /path/with/space] [--archive-dir DIR] [--keep]
+// --archive-dir puts the archive elsewhere (e.g. /dev/shm, to take the disk's write speed out).
 // Generates a dataset (half incompressible like photos; half text: logs and many small
 // files), measures a floor on the same data in this run (read every file + SHA-256 over its
 // bytes, in process), then runs the real CLI and prints MB/s, peak RSS and the ratio to the
@@ -13,7 +14,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: '1G' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } },
+  options: {
+    size: { type: 'string', default: '1G' },
+    dir: { type: 'string' },
+    'archive-dir': { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const UNITS: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 const match = /^(\d+(?:\.\d+)?)([KMG])?$/i.exec(values.size ?? '1G');
@@ -139,7 +145,8 @@ console.log(`dataset: generating ${(totalBytes / MB).toFixed(0)} MB in ${work} â
 const { files } = generate();
 await floor(); // warm the page cache for every measured run
 const base = await floor();
-const archive = path.join(work, 'data.cob');
+const archiveDir = values['archive-dir'] ? mkdtempSync(path.join(values['archive-dir'], 'cloudos-bench-')) : work;
+const archive = path.join(archiveDir, 'data.cob');
 const created = cli(['archive', 'create', '--source', source, '--out', archive, '--passphrase-file', passFile]);
 const dest = path.join(work, 'restored');
 const extracted = cli(['archive', 'extract', archive, '--dest', dest, '--passphrase-file', passFile]);
@@ -158,4 +165,7 @@ console.log(
   `(create/extract times are whole CLI runs: start-up and one Argon2id derivation included; in-process: create ${created.summary.seconds?.toFixed(2)} s, extract ${extracted.summary.seconds?.toFixed(2)} s)`,
 );
 if (extracted.summary.files !== files) throw new Error(`extract restored ${extracted.summary.files} files, expected ${files}`);
-if (!values.keep) rmSync(work, { recursive: true, force: true });
+if (!values.keep) {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(archiveDir, { recursive: true, force: true });
+}
