@@ -92,3 +92,17 @@ describe('cloudos-backup CLI', () => {
     ]);
   });
 });
+
+describe('cloudos-backup passphrase change', () => {
+  it('changes the passphrase with the current one, refuses a wrong one', async () => {
+    const current = file('current', 'a long backup passphrase\n');
+    const next = file('next', 'an even longer passphrase\n');
+    const wrong = await runCli(['passphrase', 'change', '--current-file', next, '--new-file', current], env);
+    expect([wrong.code, wrong.stderr]).toEqual([1, 'cloudos-backup: The current passphrase is wrong; nothing was changed.\n']);
+    const changed = await runCli(['passphrase', 'change', '--current-file', current, '--new-file', next, '--json'], env);
+    expect(changed.code).toBe(0);
+    expect(JSON.parse(changed.stdout)).toMatchObject({ ok: true, keyId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    const again = await runCli(['passphrase', 'change', '--current-file', next, '--new-file', current], env);
+    expect(again.code).toBe(0);
+  });
+});

@@ -1,13 +1,14 @@
 import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-error';
-import { ARCHIVE_USAGE, INIT_USAGE, JOBS_USAGE } from './usage';
+import { ARCHIVE_USAGE, INIT_USAGE, JOBS_USAGE, PASSPHRASE_USAGE } from './usage';
 
 const USAGE = `cloudos-backup — encrypted backups for Cloud OS
 
 ${INIT_USAGE}
 ${JOBS_USAGE}
 ${ARCHIVE_USAGE}
+${PASSPHRASE_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -23,6 +24,7 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'init') return (await import('./commands/init')).runInit(rest);
   if (command === 'jobs') return (await import('./commands/jobs')).runJobs(rest);
   if (command === 'archive') return (await import('./commands/archive')).runArchive(rest);
+  if (command === 'passphrase') return (await import('./commands/passphrase')).runPassphrase(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

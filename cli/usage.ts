@@ -10,3 +10,6 @@ export const ARCHIVE_USAGE = `Usage: cloudos-backup archive create --source DIR 
        cloudos-backup archive verify FILE --passphrase-file F [--json]
   Standalone archives for experts, benchmarks and recovery: they need no server, only the
   passphrase. extract writes nothing to DIR unless the whole archive verified.`;
+
+export const PASSPHRASE_USAGE = `Usage: cloudos-backup passphrase change --current-file F --new-file F [--json]
+  Re-wraps the backup master key under a new passphrase; every backup stays restorable.`;

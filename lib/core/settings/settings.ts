@@ -5,6 +5,10 @@ export const SettingKey = {
   setupCompletedAt: 'setup.completedAt',
   instanceKeyFingerprint: 'instance.keyFingerprint',
   backupPassphrase: 'backup.passphrase',
+  /** The instance master key, sealed with the instance key (the server's own copy). */
+  backupMasterKey: 'backup.masterKey',
+  /** The master key wrapped under the backup passphrase (JSON key file, docs/FORMAT.md §1). */
+  backupKeyFile: 'backup.keyFile',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/password';
+import { createKeyFile, generateMasterKey } from '../crypto/key-file';
 import { seal } from '../crypto/seal';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
@@ -37,7 +38,8 @@ export async function isInstanceInitialized(db: Db): Promise<boolean> {
 }
 
 /**
- * First-run setup: the admin account and the backup passphrase, in one transaction. The
+ * First-run setup: the admin account, the backup passphrase and the instance master key (with
+ * its key file wrapped under the passphrase, docs/FORMAT.md §1), in one transaction. The
  * setup marker is inserted (not upserted) inside it, so a second or concurrent setup fails on
  * its primary key and changes nothing. Returns the passphrase only when it was generated, for
  * the caller to show exactly once.
@@ -55,6 +57,8 @@ export async function initializeInstance(
   const passphrase = input.passphrase.mode === 'generate' ? generatePassphrase() : input.passphrase.value;
   const userId = randomUUID();
   const passwordHash = await hashPassword(input.password);
+  const masterKey = generateMasterKey();
+  const keyFile = await createKeyFile(masterKey, passphrase);
   try {
     await db.$transaction([
       db.setting.create({ data: { key: SettingKey.setupCompletedAt, value: new Date().toISOString() } }),
@@ -62,6 +66,13 @@ export async function initializeInstance(
       db.setting.create({
         data: { key: SettingKey.backupPassphrase, value: seal(instanceKey, SettingKey.backupPassphrase, passphrase) },
       }),
+      db.setting.create({
+        data: {
+          key: SettingKey.backupMasterKey,
+          value: seal(instanceKey, SettingKey.backupMasterKey, masterKey.toString('hex')),
+        },
+      }),
+      db.setting.create({ data: { key: SettingKey.backupKeyFile, value: JSON.stringify(keyFile) } }),
     ]);
   } catch (error) {
     if (await isInstanceInitialized(db)) throw alreadyInitialized();
