@@ -12,6 +12,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { prng } from '../test/helpers/tree';
 
 const { values } = parseArgs({
   options: {
@@ -28,17 +29,6 @@ const totalBytes = Math.round(Number(match[1]) * (UNITS[(match[2] ?? '').toUpper
 const work = mkdtempSync(path.join(values.dir ?? tmpdir(), 'cloudos-bench-'));
 const source = path.join(work, 'data');
 const MB = 1e6;
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(): { files: number } {
   const rand = prng(42);
