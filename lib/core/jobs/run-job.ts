@@ -86,8 +86,8 @@ export async function runClaimedJob(db: Db, job: Job, handlers: JobHandlers, opt
     if (abortReason) throw controller.signal.reason;
     await progress.flush();
     await log('Finished.');
-    await finishJob(db, job.id, options.workerId, { status: 'succeeded', result: result ?? null });
-    return 'succeeded';
+    if (await finishJob(db, job.id, options.workerId, { status: 'succeeded', result: result ?? null })) return 'succeeded';
+    return currentStatus(db, job.id); // another process took the job over meanwhile
   } catch (error) {
     await progress.flush();
     return recordFailure(db, job, options.workerId, error, abortReason);
@@ -97,6 +97,11 @@ export async function runClaimedJob(db: Db, job: Job, handlers: JobHandlers, opt
   }
 }
 
+async function currentStatus(db: Db, jobId: string): Promise<JobStatus> {
+  const current = await db.job.findUnique({ where: { id: jobId }, select: { status: true } });
+  return (current?.status as JobStatus | undefined) ?? 'failed';
+}
+
 async function recordFailure(
   db: Db,
   job: Job,
@@ -104,11 +109,8 @@ async function recordFailure(
   error: unknown,
   abortReason: AbortReason | null,
 ): Promise<JobStatus> {
-  if (abortReason === 'lease-lost') {
-    // Another process decided this job's fate; report what it decided, write nothing.
-    const current = await db.job.findUnique({ where: { id: job.id }, select: { status: true } });
-    return (current?.status as JobStatus | undefined) ?? 'failed';
-  }
+  // Another process decided this job's fate; report what it decided, write nothing.
+  if (abortReason === 'lease-lost') return currentStatus(db, job.id);
   if (abortReason) {
     const message = CANCEL_MESSAGES[abortReason];
     await appendJobLog(db, job.id, message, 'warn');
