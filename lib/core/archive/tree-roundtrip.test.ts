@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,4 +60,27 @@ describe('directory trees survive create → extract unchanged', () => {
     const result = await checker.extract(packer.pack(source));
     expect(result).toMatchObject({ files: 1, bytes: size });
   }, 120_000);
+});
+
+describe('cancelling', () => {
+  it('stops create and extract on abort and leaves nothing that looks like a result', async () => {
+    const source = path.join(dir, 'cancel-src');
+    mkdirSync(source);
+    for (let i = 0; i < 40; i += 1) writeFileSync(path.join(source, `file-${i}`), Buffer.alloc(1024 * 1024, i));
+    const outFile = path.join(dir, 'cancelled.cob');
+    const creating = new AbortController();
+    const create = createArchiveFile({ sourceDir: source, outFile, masterKey, keyFile, signal: creating.signal });
+    setTimeout(() => creating.abort(new Error('stop')), 5);
+    await expect(create).rejects.toThrow('stop');
+    expect(readdirSync(dir).filter((n) => n.includes('cancelled'))).toEqual([]);
+
+    const file = path.join(dir, 'complete.cob');
+    await createArchiveFile({ sourceDir: source, outFile: file, masterKey, keyFile });
+    const extracting = new AbortController();
+    const dest = path.join(dir, 'cancel-out');
+    const extract = extractArchiveFile({ file, destDir: dest, masterKeys: [masterKey], signal: extracting.signal });
+    setTimeout(() => extracting.abort(new Error('stop')), 5);
+    await expect(extract).rejects.toThrow('stop');
+    expect(readdirSync(dir).filter((n) => n.includes('cancel-out'))).toEqual([]);
+  });
 });
