@@ -120,3 +120,15 @@ describe('cloudos-backup archive', () => {
     expect([missing.code, missing.stderr]).toEqual([2, 'cloudos-backup: --dest is required (see cloudos-backup --help)\n']);
   });
 });
+
+describe('cloudos-backup archive create', () => {
+  it('refuses to write the archive inside the directory it archives', async () => {
+    const inside = path.join(source, 'backup.cob');
+    const result = await runCli(['archive', 'create', '--source', source, '--out', inside, '--passphrase-file', passFile], env());
+    expect([result.code, result.stderr]).toEqual([
+      1,
+      'cloudos-backup: The archive cannot be written inside the directory it archives; choose an output outside the source.\n',
+    ]);
+    expect(readdirSync(source)).not.toContain('backup.cob');
+  });
+});

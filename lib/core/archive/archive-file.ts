@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
@@ -41,7 +41,14 @@ export interface CreateArchiveFileOptions {
  */
 export async function createArchiveFile(options: CreateArchiveFileOptions): Promise<{ stats: ArchiveStats; pack: PackResult }> {
   const outFile = path.resolve(options.outFile);
-  if (await stat(outFile).catch(() => null)) throw new AppError('conflict', `${outFile} already exists; choose another name.`);
+  const alreadyThere = () => new AppError('conflict', `${outFile} already exists; choose another name.`);
+  if (await stat(outFile).catch(() => null)) throw alreadyThere();
+  if (!path.relative(path.resolve(options.sourceDir), outFile).startsWith('..')) {
+    throw new AppError(
+      'invalid_input',
+      'The archive cannot be written inside the directory it archives; choose an output outside the source.',
+    );
+  }
   const partial = path.join(path.dirname(outFile), `.${path.basename(outFile)}.partial-${randomBytes(4).toString('hex')}`);
   const packer = new TreePacker({ signal: options.signal, onWarning: options.onWarning });
   const encryptor = new ArchiveEncryptor({
@@ -52,16 +59,20 @@ export async function createArchiveFile(options: CreateArchiveFileOptions): Prom
   });
   // Synchronous writes: async ones would queue on the thread pool behind compression jobs.
   const fd = openSync(partial, 'wx', 0o600);
-  let open = true;
+  let fdOpen = true;
   try {
     for await (const piece of encryptor.encrypt(packer.pack(options.sourceDir))) writeAll(fd, piece);
     fsyncSync(fd);
     closeSync(fd);
-    open = false;
-    await rename(partial, outFile);
+    fdOpen = false;
+    // link() refuses to replace a file that appeared meanwhile; rename() would overwrite it.
+    await link(partial, outFile).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EEXIST' ? alreadyThere() : error;
+    });
+    await rm(partial);
     await fsyncDir(path.dirname(outFile));
   } catch (error) {
-    if (open) closeSync(fd);
+    if (fdOpen) closeSync(fd);
     await rm(partial, { force: true });
     throw error;
   }
