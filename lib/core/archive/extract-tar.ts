@@ -72,12 +72,16 @@ export class TarExtractor {
   private readonly directoryMeta: { full: string; header: RawHeader }[] = [];
   private readonly restoreOwners: boolean;
 
+  private readonly dest: string;
+
   constructor(
-    private readonly dest: string,
+    dest: string,
     private readonly options: ExtractOptions = {},
   ) {
+    // Absolute, so the paths compared in the sets below are spelled one way only.
+    this.dest = path.resolve(dest);
     this.restoreOwners = options.restoreOwners ?? IS_ROOT;
-    this.realDirs.add(path.resolve(dest));
+    this.realDirs.add(this.dest);
   }
 
   async extract(tar: AsyncIterable<Uint8Array>): Promise<ExtractResult> {
@@ -155,7 +159,7 @@ export class TarExtractor {
 
   /** Makes sure every parent of the entry is a real directory below dest (never a symlink). */
   private async ensureParents(parts: string[]): Promise<void> {
-    let current = path.resolve(this.dest);
+    let current = this.dest;
     for (const part of parts.slice(0, -1)) {
       current = path.join(current, part);
       if (this.realDirs.has(current)) continue;
