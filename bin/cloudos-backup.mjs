@@ -6,14 +6,19 @@ import { constants } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freshBundle, ROOT } from '../scripts/bundle-fresh.mjs';
 
-// zstd runs on libuv's thread pool; with glibc's default of one malloc arena per thread,
-// freed compression buffers stay resident and peak memory grows by tens of MiB. glibc reads
-// MALLOC_ARENA_MAX only at start-up, so the CLI re-executes itself once with it set.
-if (process.env.MALLOC_ARENA_MAX === undefined && process.platform === 'linux') {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
-  });
+// Bounded memory while streaming archives needs two start-up settings, so the CLI
+// re-executes itself once: MALLOC_ARENA_MAX (zstd runs on libuv's thread pool, and glibc's
+// one-arena-per-thread default keeps freed buffers resident) and --expose-gc (the archive
+// pipeline asks V8 for minor collections; see lib/core/util/release-buffers.ts).
+if (process.env.CLOUDOS_CLI_CHILD === undefined) {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { MALLOC_ARENA_MAX: '2', ...process.env, CLOUDOS_CLI_CHILD: '1' },
+    },
+  );
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0)));
 } else {

@@ -9,8 +9,8 @@ import { runCli } from '@/test/helpers/processes';
 // holds a few chunks, never the archive. (Throughput is the benchmark's job, not a test's.)
 const GiB = 1024 ** 3;
 const BLOCK = 64 * 1024 * 1024;
-// The issue asks for "well under 200 MiB"; the benchmark reports the actual peak against its 150 MiB target.
-const PEAK_RSS_LIMIT = 160 * 1024 * 1024;
+// "Well under 200 MiB" (issue 3); 150 MiB is also the benchmark's target. Measured: ~132–134 MiB.
+const PEAK_RSS_LIMIT = 150 * 1024 * 1024;
 let dir: string;
 let sourceHash: string;
 

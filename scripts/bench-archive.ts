@@ -181,7 +181,8 @@ function compareWithOthers(bytes: number, floorRate: number): void {
 
 // Measure the CLI as users run it: from its bundle, not through tsx (the launcher falls back to
 // tsx when the bundle is older than the sources).
-if (spawnSync(process.execPath, ['scripts/build-bundles.mjs'], { stdio: 'inherit' }).status !== 0) throw new Error('bundle build failed');
+if (spawnSync(process.execPath, ['scripts/build-bundles.mjs'], { stdio: 'inherit' }).status !== 0)
+  throw new Error('bundle build failed');
 const passFile = path.join(work, 'passphrase');
 writeFileSync(passFile, 'benchmark passphrase\n');
 console.log(`dataset: generating ${(totalBytes / MB).toFixed(0)} MB in ${work} …`);

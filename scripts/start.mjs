@@ -48,9 +48,9 @@ const children = [
     ? spawn(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'watch', 'worker/main.ts'], {
         stdio: 'inherit',
       })
-    : spawn(process.execPath, [freshBundle('worker') ?? 'dist/worker.mjs'], {
+    : spawn(process.execPath, ['--expose-gc', freshBundle('worker') ?? 'dist/worker.mjs'], {
         stdio: 'inherit',
-        // Bounded malloc arenas: see bin/cloudos-backup.mjs.
+        // Bounded malloc arenas and --expose-gc: see bin/cloudos-backup.mjs.
         env: { MALLOC_ARENA_MAX: '2', ...process.env },
       }),
 ];

@@ -1,6 +1,7 @@
 import { createDecipheriv, createHash } from 'node:crypto';
 import { type KeyFile, tryOpenKeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
+import { releaseDeadBuffers } from '../util/release-buffers';
 import { ByteQueue, fill } from './byte-queue';
 import { decompressChunk } from './compression';
 import { CIPHER_SLICE } from './encrypt-archive';
@@ -18,6 +19,8 @@ import {
   unwrapFileKey,
   verifyHeaderMac,
 } from './format';
+
+const RELEASE_EVERY_CHUNKS = 8n;
 
 export interface DecryptOptions {
   /** Opens the archive's own key copy, or one of `keyFiles`. */
@@ -126,6 +129,7 @@ export class ArchiveDecryptor {
       decompressed.catch(() => {});
       pending.push(decompressed);
       index += 1n;
+      if (index % RELEASE_EVERY_CHUNKS === 0n) releaseDeadBuffers();
       while (pending.length > parallelism) {
         const plain = await (pending.shift() as Promise<Buffer>);
         plainBytes += plain.length;

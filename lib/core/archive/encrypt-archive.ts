@@ -1,6 +1,7 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import type { KeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
+import { releaseDeadBuffers } from '../util/release-buffers';
 import { compressChunk } from './compression';
 import {
   chunkNonce,
@@ -12,6 +13,8 @@ import {
   headerMac,
   newArchiveHeader,
 } from './format';
+
+const RELEASE_EVERY_CHUNKS = 8n;
 
 export interface EncryptOptions {
   masterKey: Buffer;
@@ -93,6 +96,7 @@ export class ArchiveEncryptor {
       at += cipher.final().copy(frame, at);
       at += cipher.getAuthTag().copy(frame, at);
       index += 1n;
+      if (index % RELEASE_EVERY_CHUNKS === 0n) releaseDeadBuffers();
       if (chunk.length === chunkSize) pool.push(chunk);
       return emit(frame.subarray(0, at));
     };
