@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# A throwaway Ceph radosgw on loopback for the S3 tests (DESIGN.md §8): one monitor, one
+# memstore OSD, no manager, auth none, v1 messenger, pool size 1, beast frontend.
+#   radosgw.sh start   — starts it (idempotent) and writes $DIR/s3.env for the tests
+#   radosgw.sh stop    — stops it and removes its data
+# Needs: apt-get install --no-install-recommends radosgw ceph-mon ceph-osd ceph-common
+set -euo pipefail
+
+DIR=${CLOUDOS_SERVICES_DIR:-/tmp/cloudos-services}/radosgw
+MON_PORT=${CLOUDOS_CEPH_MON_PORT:-16789}
+RGW_PORT=${CLOUDOS_S3_PORT:-17480}
+ACCESS_KEY=cloudostestaccesskey
+SECRET_KEY=cloudostestsecretkey0123456789
+CONF=$DIR/ceph.conf
+
+log() { echo "radosgw.sh: $*" >&2; }
+
+stop() {
+  for pidfile in "$DIR"/run/*.pid; do
+    [ -f "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  sleep 1
+  for pidfile in "$DIR"/run/*.pid; do
+    [ -f "$pidfile" ] || continue
+    kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  rm -rf "$DIR"
+}
+
+wait_for() { # what, seconds, command...
+  local what=$1 seconds=$2
+  shift 2
+  for _ in $(seq 1 $((seconds * 10))); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  log "timed out waiting for $what; logs in $DIR/log"
+  tail -n 20 "$DIR"/log/*.log >&2 || true
+  return 1
+}
+
+start() {
+  if [ -f "$DIR/s3.env" ] && curl -fsS -o /dev/null "http://127.0.0.1:$RGW_PORT/"; then
+    log "already running on 127.0.0.1:$RGW_PORT"
+    return 0
+  fi
+  stop
+  mkdir -p "$DIR"/{run,log,mon/ceph-a,osd/ceph-0,rgw}
+  local fsid
+  fsid=$(cat /proc/sys/kernel/random/uuid)
+  cat > "$CONF" <<CONF
+[global]
+fsid = $fsid
+mon initial members = a
+mon host = v1:127.0.0.1:$MON_PORT
+ms bind msgr2 = false
+auth cluster required = none
+auth service required = none
+auth client required = none
+osd pool default size = 1
+osd pool default min size = 1
+osd pool default pg num = 8
+osd pool default pgp num = 8
+osd pool default pg autoscale mode = off
+osd crush chooseleaf type = 0
+mon allow pool size one = true
+mon allow pool delete = true
+mon data avail crit = 0
+mon data avail warn = 0
+mon warn on pool no redundancy = false
+osd objectstore = memstore
+memstore device bytes = 4294967296
+run dir = $DIR/run
+pid file = $DIR/run/\$name.pid
+admin socket = $DIR/run/\$name.asok
+log file = $DIR/log/\$name.log
+mon data = $DIR/mon/ceph-\$id
+osd data = $DIR/osd/ceph-\$id
+keyring = $DIR/keyring
+
+[client.rgw.a]
+rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw data = $DIR/rgw
+rgw dns name = 127.0.0.1
+CONF
+  ceph-authtool --create-keyring "$DIR/keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
+  monmaptool --create --add a "v1:127.0.0.1:$MON_PORT" --fsid "$fsid" "$DIR/monmap" >/dev/null
+  ceph-mon -c "$CONF" --mkfs -i a --monmap "$DIR/monmap" --keyring "$DIR/keyring"
+  ceph-mon -c "$CONF" -i a
+  wait_for "the monitor" 30 ceph -c "$CONF" --connect-timeout 2 mon stat
+
+  local osd_uuid osd_id
+  osd_uuid=$(cat /proc/sys/kernel/random/uuid)
+  osd_id=$(ceph -c "$CONF" osd new "$osd_uuid")
+  ceph-osd -c "$CONF" -i "$osd_id" --mkfs --osd-uuid "$osd_uuid" 2>"$DIR/log/osd-mkfs.log"
+  ceph -c "$CONF" osd crush add-bucket localhost host >/dev/null
+  ceph -c "$CONF" osd crush move localhost root=default >/dev/null
+  ceph -c "$CONF" osd crush add "osd.$osd_id" 1.0 host=localhost >/dev/null
+  ceph-osd -c "$CONF" -i "$osd_id"
+  wait_for "the OSD" 60 sh -c "ceph -c '$CONF' osd stat | grep -q '1 up'"
+
+  for pool in .rgw.root default.rgw.control default.rgw.meta default.rgw.log default.rgw.buckets.index default.rgw.buckets.data default.rgw.buckets.non-ec; do
+    ceph -c "$CONF" osd pool create "$pool" 8 8 >/dev/null 2>&1
+    ceph -c "$CONF" osd pool application enable "$pool" rgw >/dev/null 2>&1
+  done
+  radosgw -c "$CONF" -n client.rgw.a
+  wait_for "radosgw" 60 curl -fsS -o /dev/null "http://127.0.0.1:$RGW_PORT/"
+  radosgw-admin -c "$CONF" user create --uid=cloudos-test --display-name="Cloud OS tests" \
+    --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" >/dev/null
+  cat > "$DIR/s3.env" <<ENV
+S3_ENDPOINT=http://127.0.0.1:$RGW_PORT
+S3_REGION=us-east-1
+S3_ACCESS_KEY_ID=$ACCESS_KEY
+S3_SECRET_ACCESS_KEY=$SECRET_KEY
+ENV
+  log "ready on http://127.0.0.1:$RGW_PORT (credentials in $DIR/s3.env)"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
