@@ -17,6 +17,11 @@ export type AppErrorCode =
   | 'corrupted'
   | 'wrong_passphrase'
   | 'unsafe_archive'
+  | 'access_denied'
+  | 'auth_failed'
+  | 'unreachable'
+  | 'no_space'
+  | 'misconfigured'
   | 'internal';
 
 export interface AppErrorOptions {

@@ -16,6 +16,11 @@ const STATUS: Record<AppErrorCode, number> = {
   corrupted: 422,
   wrong_passphrase: 400,
   unsafe_archive: 422,
+  access_denied: 403,
+  auth_failed: 401,
+  unreachable: 502,
+  no_space: 507,
+  misconfigured: 400,
   internal: 500,
 };
 

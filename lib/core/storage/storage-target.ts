@@ -1,0 +1,62 @@
+/** One object as a listing returns it. */
+export interface StoredObject {
+  key: string;
+  size: number;
+  modifiedAt: Date;
+}
+
+export interface PutOptions {
+  signal?: AbortSignal;
+  /** Expected size, when known (lets S3 choose a part size); never trusted for correctness. */
+  sizeHint?: number;
+}
+
+export interface GetOptions {
+  signal?: AbortSignal;
+  /** Byte range, both ends inclusive (as HTTP ranges); `end` defaults to the last byte. */
+  range?: { start: number; end?: number };
+}
+
+export interface ConnectionStep {
+  step: 'write' | 'read' | 'list' | 'delete';
+  ok: boolean;
+  /** What failed and how to fix it, when `ok` is false. */
+  message?: string;
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  steps: ConnectionStep[];
+}
+
+/**
+ * Where backups are stored: a local directory, an S3 bucket, an SFTP server. Keys are
+ * relative paths of safe segments (see `assertValidKey`); drivers map them onto their own
+ * namespace (a directory, a bucket prefix, a remote path). Every method fails with an
+ * AppError whose code says what went wrong — access_denied, auth_failed, not_found,
+ * unreachable, no_space, misconfigured — and whose message says how to fix it.
+ *
+ * Contract (checked by test/storage-contract.ts against every driver):
+ * - `put` is atomic: until it resolves, readers see either nothing or the previous object,
+ *   never a partial one; when it rejects (error or abort), nothing new is visible and no
+ *   temporary data is left behind (for S3: no open multipart upload). It consumes `body`
+ *   once and never replays it.
+ * - `get` streams the object (or the range), failing with not_found for a missing key.
+ * - `stat` returns null for a missing key.
+ * - `list` yields every object under the prefix, in key order, however many there are
+ *   (drivers page internally); never temporary or partial objects.
+ * - `delete` is idempotent: deleting a missing key succeeds.
+ * - `testConnection` writes, reads back, lists and deletes a probe object and reports each
+ *   step; it does not throw for a failed step.
+ * - `close` releases connections; the target is not used afterwards.
+ */
+export interface StorageTarget {
+  readonly kind: 'local' | 's3' | 'sftp';
+  put(key: string, body: AsyncIterable<Uint8Array>, options?: PutOptions): Promise<{ bytes: number }>;
+  get(key: string, options?: GetOptions): Promise<AsyncIterable<Uint8Array>>;
+  stat(key: string): Promise<StoredObject | null>;
+  list(prefix: string): AsyncIterable<StoredObject>;
+  delete(key: string): Promise<void>;
+  testConnection(): Promise<ConnectionTest>;
+  close(): Promise<void>;
+}
