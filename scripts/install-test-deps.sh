@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests need, from Debian, when they are missing:
-# Chromium for the Playwright end-to-end tests. Idempotent; needs root (or sudo) for apt.
+# Installs the system packages the tests need, from Debian, when they are missing: Chromium
+# for the Playwright end-to-end tests, Ceph radosgw (S3) and OpenSSH sshd (SFTP) for the
+# storage-driver tests (scripts/services/). Idempotent; needs root (or sudo) for apt.
 set -euo pipefail
 
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
+[ -x /usr/bin/radosgw ] || packages+=(radosgw)
+[ -x /usr/bin/ceph-mon ] || packages+=(ceph-mon)
+[ -x /usr/bin/ceph-osd ] || packages+=(ceph-osd)
+[ -x /usr/bin/ceph ] || packages+=(ceph-common)
+[ -x /usr/sbin/sshd ] || packages+=(openssh-server)
+command -v curl >/dev/null || packages+=(curl)
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

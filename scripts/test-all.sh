@@ -26,10 +26,12 @@ step "system test dependencies" bash scripts/install-test-deps.sh
 if [ ! -d node_modules ]; then
   step "npm ci" npm ci --no-audit --no-fund
 fi
+step "test services (radosgw)" bash scripts/services/radosgw.sh start
 step "typecheck" npm run --silent typecheck
 step "lint" npm run --silent lint
 step "unit and integration tests" npx vitest run --reporter=default --reporter=json --outputFile=.test-output/unit.json
 step "build" npx next build
 step "end-to-end tests" npx playwright test
 
+bash scripts/services/radosgw.sh stop >/dev/null 2>&1 || true
 node scripts/summarize-tests.mjs "${failed_steps[@]}"

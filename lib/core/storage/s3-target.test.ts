@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startRadosgw } from '@/test/helpers/services';
+import { describeStorageContract } from '@/test/storage-contract';
+import { partSizeFor, S3Target, type S3TargetConfig } from './s3-target';
+
+// Real Ceph radosgw on loopback, started by scripts/services/radosgw.sh (~20 s the first time).
+let s3: Record<string, string>;
+
+async function newBucket(): Promise<string> {
+  const bucket = `test-${randomBytes(6).toString('hex')}`;
+  const client = new S3Client({
+    endpoint: s3.S3_ENDPOINT,
+    region: s3.S3_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID ?? '', secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '' },
+  });
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  client.destroy();
+  return bucket;
+}
+
+function config(overrides: Partial<S3TargetConfig> = {}): S3TargetConfig {
+  return {
+    endpoint: s3.S3_ENDPOINT,
+    region: s3.S3_REGION ?? 'us-east-1',
+    bucket: 'unset',
+    accessKeyId: s3.S3_ACCESS_KEY_ID ?? '',
+    secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '',
+    prefix: 'cloudos',
+    ...overrides,
+  };
+}
+
+beforeAll(() => {
+  s3 = startRadosgw();
+}, 120_000);
+
+describeStorageContract('S3 (radosgw)', async () => {
+  s3 ??= startRadosgw();
+  const target = new S3Target(config({ bucket: await newBucket() }));
+  return {
+    target,
+    leftovers: async () => (await target.listOpenUploads()).map((u) => `multipart upload of ${u.key}`),
+    cleanup: async () => {},
+  };
+});
+
+describe('S3: errors a user would see', () => {
+  it.each<[string, Partial<S3TargetConfig>, string, RegExp]>([
+    ['a wrong secret', { secretAccessKey: 'not-the-secret' }, 'auth_failed', /secret access key is wrong/],
+    ['an unknown access key', { accessKeyId: 'AKIDUNKNOWN' }, 'auth_failed', /does not know this access key id/],
+    ['a missing bucket', { bucket: 'no-such-bucket-here' }, 'misconfigured', /bucket "no-such-bucket-here" does not exist/],
+    [
+      'a stopped server',
+      { endpoint: 'http://127.0.0.1:1' },
+      'unreachable',
+      /Cannot reach the S3 endpoint http:\/\/127.0.0.1:1 \(ECONNREFUSED\)/,
+    ],
+  ])(
+    '%s',
+    async (_what, overrides, code, message) => {
+      const bucket = overrides.bucket ?? (await newBucket());
+      const target = new S3Target(config({ bucket, ...overrides }));
+      const result = await target.testConnection();
+      expect(result.ok).toBe(false);
+      expect(result.steps[0]?.step).toBe('write');
+      expect(result.steps[0]?.message).toMatch(message);
+      // GET, not HEAD: a HEAD error has no body, so S3 cannot say which credential is wrong.
+      await expect(target.get('x')).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+      await target.close();
+    },
+    60_000,
+  );
+
+  it('grows the part size so that 5 TiB stays under 10,000 parts', () => {
+    const fiveTiB = 5 * 1024 ** 4;
+    expect(partSizeFor(fiveTiB) * 10_000).toBeGreaterThanOrEqual(fiveTiB);
+    expect(partSizeFor(100 * 1024 * 1024)).toBe(8 * 1024 * 1024);
+  });
+});
