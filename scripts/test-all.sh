@@ -27,6 +27,7 @@ if [ ! -d node_modules ]; then
   step "npm ci" npm ci --no-audit --no-fund
 fi
 step "test services (radosgw)" bash scripts/services/radosgw.sh start
+step "test services (sshd)" bash scripts/services/sshd.sh start
 step "typecheck" npm run --silent typecheck
 step "lint" npm run --silent lint
 step "unit and integration tests" npx vitest run --reporter=default --reporter=json --outputFile=.test-output/unit.json
@@ -34,4 +35,5 @@ step "build" npx next build
 step "end-to-end tests" npx playwright test
 
 bash scripts/services/radosgw.sh stop >/dev/null 2>&1 || true
+bash scripts/services/sshd.sh stop >/dev/null 2>&1 || true
 node scripts/summarize-tests.mjs "${failed_steps[@]}"

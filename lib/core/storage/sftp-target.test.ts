@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startSshd } from '@/test/helpers/services';
+import { describeStorageContract } from '@/test/storage-contract';
+import { SftpTarget, type SftpTargetConfig } from './sftp-target';
+
+// Real OpenSSH sshd on loopback, started by scripts/services/sshd.sh. The remote directory is
+// on this machine, so the tests create and inspect it directly.
+let sftp: Record<string, string>;
+
+function newRemoteDir(mode = 0o755): string {
+  const base = sftp.SFTP_REMOTE_PATH ?? '';
+  const dir = path.join(base, `run-${randomBytes(6).toString('hex')}`);
+  mkdirSync(dir);
+  const owner = statSync(base);
+  chownSync(dir, owner.uid, owner.gid);
+  chmodSync(dir, mode);
+  return dir;
+}
+
+function config(overrides: Partial<SftpTargetConfig> = {}): SftpTargetConfig {
+  return {
+    host: sftp.SFTP_HOST ?? '127.0.0.1',
+    port: Number(sftp.SFTP_PORT),
+    username: sftp.SFTP_USERNAME ?? '',
+    auth: { method: 'password', password: sftp.SFTP_PASSWORD ?? '' },
+    remotePath: newRemoteDir(),
+    ...overrides,
+  };
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
+}
+
+beforeAll(() => {
+  sftp = startSshd();
+}, 60_000);
+
+describeStorageContract('SFTP (OpenSSH)', async () => {
+  sftp ??= startSshd();
+  const settings = config({ auth: { method: 'key', privateKey: readFileSync(sftp.SFTP_PRIVATE_KEY_FILE ?? '', 'utf8') } });
+  return {
+    target: new SftpTarget(settings),
+    leftovers: async () => walk(settings.remotePath).filter((f) => path.basename(f).startsWith('.')),
+    cleanup: async () => rmSync(settings.remotePath, { recursive: true, force: true }),
+  };
+});
+
+describe('SFTP: errors a user would see', () => {
+  it.each<[string, () => Partial<SftpTargetConfig>, string, RegExp]>([
+    [
+      'a wrong password',
+      () => ({ auth: { method: 'password', password: 'not-it' } }),
+      'auth_failed',
+      /refused the login: check the username and the password or private key/,
+    ],
+    [
+      'a wrong key',
+      () => ({
+        auth: {
+          method: 'key',
+          privateKey: readFileSync(path.join(path.dirname(sftp.SFTP_PRIVATE_KEY_FILE ?? ''), 'host_ed25519_key'), 'utf8'),
+        },
+      }),
+      'auth_failed',
+      /refused the login/,
+    ],
+    [
+      'a missing remote directory',
+      () => ({ remotePath: '/home/nobody-here/backups' }),
+      'misconfigured',
+      /remote directory \/home\/nobody-here\/backups does not exist/,
+    ],
+    [
+      'an unwritable remote directory',
+      () => ({ remotePath: newRemoteDir(0o555) }),
+      'access_denied',
+      /Permission denied on .*run-[0-9a-f]+/,
+    ],
+    ['a stopped server', () => ({ port: 1 }), 'unreachable', /Cannot reach the SFTP server 127.0.0.1:1 \(ECONNREFUSED\)/],
+  ])(
+    '%s',
+    async (_what, overrides, code, message) => {
+      const target = new SftpTarget(config(overrides()));
+      const result = await target.testConnection();
+      expect(result.ok).toBe(false);
+      expect(result.steps[0]).toMatchObject({ step: 'write', ok: false, message: expect.stringMatching(message) });
+      await expect(
+        target.put(
+          'x/y',
+          (async function* () {
+            yield Buffer.from('x');
+          })(),
+        ),
+      ).rejects.toMatchObject({ code });
+      await target.close();
+    },
+    60_000,
+  );
+
+  it('pins the host key: a different key is refused with a clear warning', async () => {
+    const first = new SftpTarget(config());
+    expect((await first.testConnection()).ok).toBe(true);
+    expect(first.seenHostKeySha256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    await first.close();
+    const pinned = new SftpTarget(config({ hostKeySha256: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }));
+    await expect(pinned.stat('x')).rejects.toMatchObject({
+      code: 'auth_failed',
+      message: expect.stringMatching(/host key of 127.0.0.1:\d+ changed/),
+    });
+    await pinned.close();
+  }, 60_000);
+});
