@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startRadosgw } from '@/test/helpers/services';
 import { describeStorageContract } from '@/test/storage-contract';
@@ -73,6 +73,25 @@ describe('S3: errors a user would see', () => {
     },
     60_000,
   );
+
+  it('finds and aborts multipart uploads left open by a crash', async () => {
+    const bucket = await newBucket();
+    const client = new S3Client({
+      endpoint: s3.S3_ENDPOINT,
+      region: s3.S3_REGION,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID ?? '', secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '' },
+    });
+    await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'cloudos/archives/crashed.cob' }));
+    await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'someone-else/file' }));
+    client.destroy();
+    const target = new S3Target(config({ bucket }));
+    expect((await target.listOpenUploads()).map((u) => u.key)).toEqual(['archives/crashed.cob']);
+    expect(await target.abortStaleUploads(new Date(Date.now() - 60_000))).toBe(0); // too recent
+    expect(await target.abortStaleUploads(new Date(Date.now() + 60_000))).toBe(1);
+    expect(await target.listOpenUploads()).toEqual([]);
+    await target.close();
+  });
 
   it('grows the part size so that 5 TiB stays under 10,000 parts', () => {
     const fiveTiB = 5 * 1024 ** 4;
