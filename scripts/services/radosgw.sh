@@ -15,15 +15,21 @@ CONF=$DIR/ceph.conf
 
 log() { echo "radosgw.sh: $*" >&2; }
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Every daemon of ours runs with "-c $CONF": kill them by that, not only by pid files (a
+# failed start may not have written one), and wait until the ports are free again — a
+# surviving monitor would answer the next cluster's OSD with the wrong fsid.
 stop() {
-  for pidfile in "$DIR"/run/*.pid; do
-    [ -f "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
+  pkill -f -- "-c $CONF" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    pgrep -f -- "-c $CONF" >/dev/null || break
+    sleep 0.1
   done
-  sleep 1
-  for pidfile in "$DIR"/run/*.pid; do
-    [ -f "$pidfile" ] || continue
-    kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+  pkill -9 -f -- "-c $CONF" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    port_in_use "$MON_PORT" || port_in_use "$RGW_PORT" || break
+    sleep 0.1
   done
   rm -rf "$DIR"
 }
@@ -45,7 +51,22 @@ start() {
     log "already running on 127.0.0.1:$RGW_PORT"
     return 0
   fi
+  # One retry from scratch: a cold start on a loaded machine occasionally trips.
+  if ! (bring_up); then
+    log "first start failed; retrying from scratch"
+    bring_up
+  fi
+}
+
+bring_up() {
+  set -e
   stop
+  for port in "$MON_PORT" "$RGW_PORT"; do
+    if port_in_use "$port"; then
+      log "port $port is in use by another process; set CLOUDOS_CEPH_MON_PORT / CLOUDOS_S3_PORT"
+      return 1
+    fi
+  done
   mkdir -p "$DIR"/{run,log,mon/ceph-a,osd/ceph-0,rgw}
   local fsid
   fsid=$(cat /proc/sys/kernel/random/uuid)
