@@ -1,24 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
+import { fsyncDir } from '../util/fsync-dir';
 import { ArchiveDecryptor, type DecryptedArchiveInfo, type DecryptOptions } from './decrypt-archive';
 import { ArchiveEncryptor, type ArchiveStats } from './encrypt-archive';
 import { type ExtractResult, TarExtractor } from './extract-tar';
 import { type PackResult, TreePacker } from './pack-tree';
 
 const READ_CHUNK = 1024 * 1024;
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 function writeAll(fd: number, data: Buffer): void {
   for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);

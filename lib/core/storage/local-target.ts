@@ -1,23 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { fsyncDir } from '../util/fsync-dir';
 import { translateLocalError } from './local-errors';
 import { assertValidKey, assertValidPrefix, isTemporaryName } from './object-keys';
 import type { GetOptions, PutOptions, StorageTarget, StoredObject } from './storage-target';
 import { testTargetConnection } from './test-connection';
 
 const READ_SIZE = 1024 * 1024;
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * A directory on this server (or a mounted disk). Objects are files below `root`; a put
