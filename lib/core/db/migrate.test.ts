@@ -30,7 +30,7 @@ describe('applyMigrations', () => {
   it('builds a fresh database and records each migration the way Prisma does', () => {
     const dbPath = path.join(dir, 'fresh.db');
     const result = applyMigrations(dbPath);
-    expect(result.applied).toEqual(['20261126000000_init']);
+    expect(result.applied).toEqual(['20261126000000_init', '20261126190000_targets']);
     const [row] = rows(dbPath);
     expect(row?.migration_name).toBe('20261126000000_init');
     expect(row?.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -47,8 +47,8 @@ describe('applyMigrations', () => {
     const dbPath = path.join(dir, 'twice.db');
     applyMigrations(dbPath);
     const second = applyMigrations(dbPath);
-    expect(second).toEqual({ applied: [], alreadyApplied: 1, modified: [] });
-    expect(rows(dbPath)).toHaveLength(1);
+    expect(second).toEqual({ applied: [], alreadyApplied: 2, modified: [] });
+    expect(rows(dbPath)).toHaveLength(2);
   });
 
   it('applies only what is new, and reports an applied migration whose file changed', () => {
@@ -97,7 +97,7 @@ describe('applyMigrations', () => {
       });
     const outputs = await Promise.all([runOne(), runOne(), runOne()]);
     const applied = outputs.map((o) => JSON.parse(o).applied.length);
-    expect(applied.sort()).toEqual([0, 0, 1]);
-    expect(rows(dbPath)).toHaveLength(1);
+    expect(applied.sort()).toEqual([0, 0, 2]); // one process applied both migrations
+    expect(rows(dbPath)).toHaveLength(2);
   });
 });
