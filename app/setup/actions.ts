@@ -1,6 +1,6 @@
 'use server';
 import { AppError } from '@/lib/core/errors';
-import { initializeInstance } from '@/lib/core/setup/initialize-instance';
+import { defaultTargetDir, initializeInstance } from '@/lib/core/setup/initialize-instance';
 import { type ActionResult, runAction } from '@/lib/server/action-result';
 import { getInstance } from '@/lib/server/instance';
 
@@ -21,11 +21,16 @@ export async function setupAction(_previous: SetupResult | null, form: FormData)
       throw new AppError('invalid_input', 'The two passphrases do not match.');
     }
     const { db, instanceKey } = await getInstance();
-    const result = await initializeInstance(db, instanceKey, {
-      username: text(form, 'username'),
-      password: text(form, 'password'),
-      passphrase: mode === 'generate' ? { mode } : { mode, value: text(form, 'passphrase') },
-    });
+    const result = await initializeInstance(
+      db,
+      instanceKey,
+      {
+        username: text(form, 'username'),
+        password: text(form, 'password'),
+        passphrase: mode === 'generate' ? { mode } : { mode, value: text(form, 'passphrase') },
+      },
+      { defaultTargetDir: defaultTargetDir() },
+    );
     return { username: text(form, 'username').trim().toLowerCase(), generatedPassphrase: result.generatedPassphrase ?? null };
   });
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
-import { initializeInstance } from '../../lib/core/setup/initialize-instance';
+import { defaultTargetDir, initializeInstance } from '../../lib/core/setup/initialize-instance';
 import { UsageError } from '../cli-error';
 import { printJson, printLine } from '../output';
 import { readSecretFile } from '../read-secret';
@@ -30,7 +30,7 @@ export async function runInit(argv: string[]): Promise<number> {
     ? { mode: 'choose' as const, value: readSecretFile(passphraseFile, 'passphrase') }
     : { mode: 'generate' as const };
   const { db, instanceKey } = await prepareInstance();
-  const result = await initializeInstance(db, instanceKey, { username, password, passphrase });
+  const result = await initializeInstance(db, instanceKey, { username, password, passphrase }, { defaultTargetDir: defaultTargetDir() });
   if (values.json) {
     printJson({
       ok: true,

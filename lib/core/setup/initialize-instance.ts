@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/password';
 import { createKeyFile, generateMasterKey } from '../crypto/key-file';
 import { seal } from '../crypto/seal';
 import type { Db } from '../db/client';
+import { getEnv } from '../env';
 import { AppError } from '../errors';
 import { getSetting, SettingKey } from '../settings/settings';
+import { createTarget } from '../targets/targets';
 import { generatePassphrase } from './generate-passphrase';
 
 export const MIN_PASSPHRASE_LENGTH = 12;
@@ -33,6 +37,11 @@ export const setupInputSchema = z.object({
 });
 export type SetupInput = z.infer<typeof setupInputSchema>;
 
+/** Where the default local target keeps backups: `<data dir>/backups`. */
+export function defaultTargetDir(): string {
+  return path.join(getEnv().dataDir, 'backups');
+}
+
 export async function isInstanceInitialized(db: Db): Promise<boolean> {
   return (await getSetting(db, SettingKey.setupCompletedAt)) !== null;
 }
@@ -48,6 +57,7 @@ export async function initializeInstance(
   db: Db,
   instanceKey: Buffer,
   rawInput: unknown,
+  options: { defaultTargetDir?: string } = {},
 ): Promise<{ userId: string; generatedPassphrase?: string }> {
   const parsed = setupInputSchema.safeParse(rawInput);
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'Invalid setup input.');
@@ -77,6 +87,16 @@ export async function initializeInstance(
   } catch (error) {
     if (await isInstanceInitialized(db)) throw alreadyInitialized();
     throw error;
+  }
+  // A fresh instance can back up at once: a local target in the data directory.
+  if (options.defaultTargetDir) {
+    await mkdir(options.defaultTargetDir, { recursive: true, mode: 0o700 });
+    await createTarget(
+      db,
+      instanceKey,
+      { kind: 'local', name: 'Local backups', path: options.defaultTargetDir },
+      { isDefault: true },
+    );
   }
   return input.passphrase.mode === 'generate' ? { userId, generatedPassphrase: passphrase } : { userId };
 }
