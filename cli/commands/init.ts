@@ -30,7 +30,12 @@ export async function runInit(argv: string[]): Promise<number> {
     ? { mode: 'choose' as const, value: readSecretFile(passphraseFile, 'passphrase') }
     : { mode: 'generate' as const };
   const { db, instanceKey } = await prepareInstance();
-  const result = await initializeInstance(db, instanceKey, { username, password, passphrase }, { defaultTargetDir: defaultTargetDir() });
+  const result = await initializeInstance(
+    db,
+    instanceKey,
+    { username, password, passphrase },
+    { defaultTargetDir: defaultTargetDir() },
+  );
   if (values.json) {
     printJson({
       ok: true,
