@@ -1,7 +1,7 @@
 import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-error';
-import { ARCHIVE_USAGE, INIT_USAGE, JOBS_USAGE, PASSPHRASE_USAGE } from './usage';
+import { ARCHIVE_USAGE, INIT_USAGE, JOBS_USAGE, PASSPHRASE_USAGE, TARGETS_USAGE } from './usage';
 
 const USAGE = `cloudos-backup — encrypted backups for Cloud OS
 
@@ -9,6 +9,7 @@ ${INIT_USAGE}
 ${JOBS_USAGE}
 ${ARCHIVE_USAGE}
 ${PASSPHRASE_USAGE}
+${TARGETS_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -25,6 +26,7 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'jobs') return (await import('./commands/jobs')).runJobs(rest);
   if (command === 'archive') return (await import('./commands/archive')).runArchive(rest);
   if (command === 'passphrase') return (await import('./commands/passphrase')).runPassphrase(rest);
+  if (command === 'targets') return (await import('./commands/targets')).runTargets(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

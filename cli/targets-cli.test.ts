@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '@/test/helpers/processes';
+import { startRadosgw, startSshd } from '@/test/helpers/services';
+
+let dir: string;
+let env: Record<string, string>;
+let s3: Record<string, string>;
+let sftp: Record<string, string>;
+let bucket: string;
+let remoteDir: string;
+const file = (name: string, content: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cloudos-targets-cli-'));
+  env = { CLOUDOS_DATA_DIR: path.join(dir, 'data') };
+  s3 = startRadosgw();
+  sftp = startSshd();
+  bucket = `cli-${randomBytes(5).toString('hex')}`;
+  const client = new S3Client({
+    endpoint: s3.S3_ENDPOINT,
+    region: s3.S3_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID ?? '', secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '' },
+  });
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  client.destroy();
+  remoteDir = path.join(sftp.SFTP_REMOTE_PATH ?? '', `cli-${randomBytes(5).toString('hex')}`);
+  mkdirSync(remoteDir);
+  const owner = statSync(sftp.SFTP_REMOTE_PATH ?? '');
+  chownSync(remoteDir, owner.uid, owner.gid);
+  const init = await runCli(
+    ['init', '--admin-user', 'admin', '--admin-password-file', file('pw', 'correct horse battery\n'), '--generate-passphrase'],
+    env,
+  );
+  expect(init.code).toBe(0);
+}, 120_000);
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(remoteDir, { recursive: true, force: true });
+});
+
+describe('cloudos-backup targets', () => {
+  it('lists the default local target of a fresh instance', async () => {
+    const list = await runCli(['targets', 'list', '--json'], env);
+    expect(JSON.parse(list.stdout)).toMatchObject([
+      { name: 'Local backups', kind: 'local', isDefault: true, config: { path: path.join(dir, 'data', 'backups') } },
+    ]);
+    expect((await runCli(['targets', 'test', 'Local backups'], env)).code).toBe(0);
+  });
+
+  it('adds an S3 target; a wrong secret fails its test with the reason', async () => {
+    const s3Args = [
+      '--endpoint',
+      s3.S3_ENDPOINT ?? '',
+      '--region',
+      'us-east-1',
+      '--bucket',
+      bucket,
+      '--access-key-id',
+      s3.S3_ACCESS_KEY_ID ?? '',
+    ];
+    const bad = await runCli(
+      ['targets', 'add', 's3', 'Wrong', ...s3Args, '--secret-access-key-file', file('bad-secret', 'nope\n')],
+      env,
+    );
+    expect(bad.code).toBe(0);
+    const failed = await runCli(['targets', 'test', 'Wrong'], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe(
+      'FAILED write: The S3 secret access key is wrong: the server rejected the request signature. Re-enter the secret access key.\n',
+    );
+    const good = await runCli(
+      ['targets', 'add', 's3', 'Ceph', ...s3Args, '--secret-access-key-file', file('secret', `${s3.S3_SECRET_ACCESS_KEY}\n`)],
+      env,
+    );
+    expect(good.code).toBe(0);
+    const passed = await runCli(['targets', 'test', 'Ceph', '--json'], env);
+    expect([passed.code, JSON.parse(passed.stdout).ok]).toEqual([0, true]);
+  }, 60_000);
+
+  it('adds an SFTP target with a password from a file, never showing it', async () => {
+    const added = await runCli(
+      [
+        'targets',
+        'add',
+        'sftp',
+        'NAS',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        sftp.SFTP_PORT ?? '',
+        '--username',
+        sftp.SFTP_USERNAME ?? '',
+        '--password-file',
+        file('sftp-pw', `${sftp.SFTP_PASSWORD}\n`),
+        '--remote-path',
+        remoteDir,
+      ],
+      env,
+    );
+    expect(added.code).toBe(0);
+    expect((await runCli(['targets', 'test', 'NAS'], env)).stdout).toBe(
+      'ok     write\nok     read\nok     list\nok     delete\n',
+    );
+    const list = await runCli(['targets', 'list'], env);
+    expect(list.stdout).toMatch(/NAS\s+sftp\s+sftp:\/\/127\.0\.0\.1\/.*\s+ok/);
+    expect(list.stdout + (await runCli(['targets', 'list', '--json'], env)).stdout).not.toContain(sftp.SFTP_PASSWORD);
+  }, 60_000);
+
+  it('removes a target, and reports usage errors with exit code 2', async () => {
+    expect((await runCli(['targets', 'remove', 'Wrong'], env)).code).toBe(0);
+    const missing = await runCli(['targets', 'test', 'Wrong'], env);
+    expect([missing.code, missing.stderr]).toEqual([1, 'cloudos-backup: There is no target named "Wrong".\n']);
+    const usage = await runCli(['targets', 'add', 'ftp', 'x'], env);
+    expect([usage.code, usage.stderr]).toEqual([
+      2,
+      'cloudos-backup: unknown target kind "ftp" (local, s3 or sftp) (see cloudos-backup --help)\n',
+    ]);
+  });
+});
