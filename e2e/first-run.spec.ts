@@ -37,7 +37,10 @@ test('first-run setup, sign-in, a self-test with live progress, sign-out', async
   await expect(page.getByText('succeeded', { exact: true })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Job log' })).toContainText('Self-test step 10 of 10 done.');
 
-  await page.getByRole('link', { name: 'All jobs' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Targets' }).click();
+  await expect(page.getByRole('table', { name: 'Backup targets' })).toContainText('Local backups');
+
+  await page.goto('/jobs');
   await expect(page.getByRole('table', { name: 'Recent jobs' })).toContainText('succeeded');
 
   await page.getByRole('button', { name: 'Sign out' }).first().click();

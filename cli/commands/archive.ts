@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createArchiveFile, extractArchiveFile, verifyArchiveFile } from '../../lib/core/archive/archive-file';
 import { createKeyFile, generateMasterKey } from '../../lib/core/crypto/key-file';
 import { AppError } from '../../lib/core/errors';
-import { MIN_PASSPHRASE_LENGTH } from '../../lib/core/setup/initialize-instance';
+import { MIN_PASSPHRASE_LENGTH } from '../../lib/core/setup/passphrase-rules';
 import { UsageError } from '../cli-error';
 import { printJson, printLine } from '../output';
 import { readSecretFile } from '../read-secret';

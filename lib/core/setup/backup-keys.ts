@@ -4,7 +4,7 @@ import { seal, unseal } from '../crypto/seal';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import { getSetting, SettingKey } from '../settings/settings';
-import { MIN_PASSPHRASE_LENGTH } from './initialize-instance';
+import { MIN_PASSPHRASE_LENGTH } from './passphrase-rules';
 
 export interface BackupKeys {
   masterKey: Buffer;

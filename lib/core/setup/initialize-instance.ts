@@ -11,8 +11,7 @@ import { AppError } from '../errors';
 import { getSetting, SettingKey } from '../settings/settings';
 import { createTarget } from '../targets/targets';
 import { generatePassphrase } from './generate-passphrase';
-
-export const MIN_PASSPHRASE_LENGTH = 12;
+import { MIN_PASSPHRASE_LENGTH } from './passphrase-rules';
 
 export const setupInputSchema = z.object({
   username: z

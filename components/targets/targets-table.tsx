@@ -1,0 +1,48 @@
+import { Badge } from '@/components/ui/badge';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import type { TargetView } from '@/lib/core/targets/targets';
+
+const KIND_LABELS = { local: 'Local directory', s3: 'S3-compatible', sftp: 'SFTP' } as const;
+
+function locationOf(target: TargetView): string {
+  const c = target.config as Record<string, string | number | undefined>;
+  if (target.kind === 'local') return String(c.path);
+  if (target.kind === 's3') return `${c.endpoint || 'AWS'} · ${c.bucket}${c.prefix ? `/${c.prefix}` : ''}`;
+  return `${c.username}@${c.host}:${c.port ?? 22}${c.remotePath}`;
+}
+
+/** Read-only list of targets; secrets never reach this component (views carry none). */
+export function TargetsTable({ targets }: { targets: TargetView[] }) {
+  return (
+    <Table aria-label="Backup targets">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Name</TableHead>
+          <TableHead>Type</TableHead>
+          <TableHead>Location</TableHead>
+          <TableHead>Last test</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {targets.map((t) => (
+          <TableRow key={t.id}>
+            <TableCell className="font-medium">
+              {t.name} {t.isDefault && <Badge>default</Badge>}
+            </TableCell>
+            <TableCell>{KIND_LABELS[t.kind]}</TableCell>
+            <TableCell className="break-all font-mono text-xs">{locationOf(t)}</TableCell>
+            <TableCell>
+              {t.lastTest ? (
+                <Badge tone={t.lastTest.ok ? 'success' : 'danger'} title={t.lastTest.message ?? undefined}>
+                  {t.lastTest.ok ? 'passed' : 'failed'} · {new Date(t.lastTest.at).toLocaleString()}
+                </Badge>
+              ) : (
+                <Badge>not tested</Badge>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
