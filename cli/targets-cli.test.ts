@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '@/test/helpers/processes';
-import { startRadosgw, startSshd } from '@/test/helpers/services';
+import { createRemoteDir, createTestBucket, startRadosgw, startSshd } from '@/test/helpers/services';
 
 let dir: string;
 let env: Record<string, string>;
@@ -24,19 +22,8 @@ beforeAll(async () => {
   env = { CLOUDOS_DATA_DIR: path.join(dir, 'data') };
   s3 = startRadosgw();
   sftp = startSshd();
-  bucket = `cli-${randomBytes(5).toString('hex')}`;
-  const client = new S3Client({
-    endpoint: s3.S3_ENDPOINT,
-    region: s3.S3_REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID ?? '', secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '' },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  client.destroy();
-  remoteDir = path.join(sftp.SFTP_REMOTE_PATH ?? '', `cli-${randomBytes(5).toString('hex')}`);
-  mkdirSync(remoteDir);
-  const owner = statSync(sftp.SFTP_REMOTE_PATH ?? '');
-  chownSync(remoteDir, owner.uid, owner.gid);
+  bucket = await createTestBucket(s3, 'cli');
+  remoteDir = createRemoteDir(sftp, 'cli');
   const init = await runCli(
     ['init', '--admin-user', 'admin', '--admin-password-file', file('pw', 'correct horse battery\n'), '--generate-passphrase'],
     env,

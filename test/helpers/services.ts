@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -24,4 +25,30 @@ export function startRadosgw(): Record<string, string> {
 export function startSshd(): Record<string, string> {
   execFileSync('bash', [path.join(ROOT, 'scripts/services/sshd.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
   return readEnvFile(path.join(SERVICES_DIR, 'sshd', 'sftp.env'));
+}
+
+/** A new, empty bucket on the test radosgw. */
+export async function createTestBucket(s3: Record<string, string>, prefix = 'test'): Promise<string> {
+  const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const bucket = `${prefix}-${randomBytes(6).toString('hex')}`;
+  const client = new S3Client({
+    endpoint: s3.S3_ENDPOINT,
+    region: s3.S3_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID ?? '', secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '' },
+  });
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  client.destroy();
+  return bucket;
+}
+
+/** A new directory below the SFTP user's backups folder, owned by that user. */
+export function createRemoteDir(sftp: Record<string, string>, prefix = 'run', mode = 0o755): string {
+  const base = sftp.SFTP_REMOTE_PATH ?? '';
+  const dir = path.join(base, `${prefix}-${randomBytes(6).toString('hex')}`);
+  mkdirSync(dir);
+  const owner = statSync(base);
+  chownSync(dir, owner.uid, owner.gid);
+  chmodSync(dir, mode);
+  return dir;
 }

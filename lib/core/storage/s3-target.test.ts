@@ -1,25 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startRadosgw } from '@/test/helpers/services';
+import { createTestBucket, startRadosgw } from '@/test/helpers/services';
 import { describeStorageContract } from '@/test/storage-contract';
 import { partSizeFor, S3Target, type S3TargetConfig } from './s3-target';
 
 // Real Ceph radosgw on loopback, started by scripts/services/radosgw.sh (~20 s the first time).
 let s3: Record<string, string>;
 
-async function newBucket(): Promise<string> {
-  const bucket = `test-${randomBytes(6).toString('hex')}`;
-  const client = new S3Client({
-    endpoint: s3.S3_ENDPOINT,
-    region: s3.S3_REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID ?? '', secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '' },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  client.destroy();
-  return bucket;
-}
+const newBucket = () => createTestBucket(s3);
 
 function config(overrides: Partial<S3TargetConfig> = {}): S3TargetConfig {
   return {

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startSshd } from '@/test/helpers/services';
+import { createRemoteDir, startSshd } from '@/test/helpers/services';
 import { describeStorageContract } from '@/test/storage-contract';
 import { SftpTarget, type SftpTargetConfig } from './sftp-target';
 
@@ -10,15 +9,7 @@ import { SftpTarget, type SftpTargetConfig } from './sftp-target';
 // on this machine, so the tests create and inspect it directly.
 let sftp: Record<string, string>;
 
-function newRemoteDir(mode = 0o755): string {
-  const base = sftp.SFTP_REMOTE_PATH ?? '';
-  const dir = path.join(base, `run-${randomBytes(6).toString('hex')}`);
-  mkdirSync(dir);
-  const owner = statSync(base);
-  chownSync(dir, owner.uid, owner.gid);
-  chmodSync(dir, mode);
-  return dir;
-}
+const newRemoteDir = (mode = 0o755) => createRemoteDir(sftp, 'run', mode);
 
 function config(overrides: Partial<SftpTargetConfig> = {}): SftpTargetConfig {
   return {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initializeInstance } from '@/lib/core/setup/initialize-instance';
-import { startRadosgw, startSshd } from '@/test/helpers/services';
+import { createRemoteDir, createTestBucket, startRadosgw, startSshd } from '@/test/helpers/services';
 import { createTempInstance, type TempInstance } from '@/test/helpers/temp-instance';
 import { createTarget, listTargets, openTarget, removeTarget, testTarget } from './targets';
 
@@ -21,19 +20,8 @@ beforeAll(async () => {
   instance = createTempInstance();
   s3 = startRadosgw();
   sftp = startSshd();
-  bucket = `targets-${randomBytes(5).toString('hex')}`;
-  const client = new S3Client({
-    endpoint: s3.S3_ENDPOINT,
-    region: s3.S3_REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID ?? '', secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '' },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  client.destroy();
-  remoteDir = path.join(sftp.SFTP_REMOTE_PATH ?? '', `targets-${randomBytes(5).toString('hex')}`);
-  mkdirSync(remoteDir);
-  const owner = statSync(sftp.SFTP_REMOTE_PATH ?? '');
-  chownSync(remoteDir, owner.uid, owner.gid);
+  bucket = await createTestBucket(s3, 'targets');
+  remoteDir = createRemoteDir(sftp, 'targets');
   localDir = mkdtempSync(path.join(tmpdir(), 'cloudos-targets-local-'));
 }, 120_000);
 afterAll(async () => {
