@@ -1,3 +1,4 @@
+import { recoverInterruptedBackups } from '../lib/core/backup/recover-backups';
 import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { prepareInstance } from '../lib/core/instance/prepare-instance';
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   } catch (error) {
     fatal(error);
   }
-  const { db } = await prepareInstance().catch(fatal);
+  const { db, instanceKey } = await prepareInstance().catch(fatal);
+  const { dockerBin } = getEnv();
   const workerId = makeWorkerId('worker');
   const shutdown = new AbortController();
   let firstSignalAt = 0;
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     workerId,
     handlers: jobHandlers,
     signal: shutdown.signal,
+    recoverMore: () => recoverInterruptedBackups(db, instanceKey, dockerBin),
     onError: (error) => console.error(`worker: ${error instanceof Error ? error.message : String(error)}`),
   });
   await db.$disconnect();

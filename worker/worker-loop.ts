@@ -14,6 +14,8 @@ export interface WorkerLoopOptions {
   pollMs?: number;
   heartbeatMs?: number;
   recoverEveryMs?: number;
+  /** Cleans up after interrupted work once their jobs are recovered (e.g. partial uploads). */
+  recoverMore?: () => Promise<unknown>;
   onError?: (error: unknown) => void;
 }
 
@@ -43,6 +45,7 @@ export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise
         if (Date.now() - lastRecovery >= (options.recoverEveryMs ?? 15_000)) {
           lastRecovery = Date.now();
           await recoverInterruptedJobs(db);
+          await options.recoverMore?.();
         }
         const job = await claimNextJob(db, { workerId });
         if (job) {

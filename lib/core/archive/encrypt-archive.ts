@@ -22,6 +22,8 @@ export interface EncryptOptions {
   keyFile: KeyFile;
   chunkSize?: number;
   signal?: AbortSignal;
+  /** The archive's id, when the caller names the object before it is written (else random). */
+  archiveId?: string;
   /** Chunks compressing at once on the thread pool (bounded: memory stays a few chunks). */
   parallelism?: number;
 }
@@ -68,7 +70,7 @@ export class ArchiveEncryptor {
     const { masterKey, keyFile, signal } = this.options;
     const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const parallelism = this.options.parallelism ?? 4;
-    const { header, fileKey } = newArchiveHeader(masterKey, keyFile, chunkSize);
+    const { header, fileKey } = newArchiveHeader(masterKey, keyFile, chunkSize, this.options.archiveId);
     const { headerKey, payloadKey } = deriveArchiveKeys(fileKey, header.archiveId);
     const encodedHeader = encodeHeader(header);
     const mac = headerMac(headerKey, encodedHeader);

@@ -46,12 +46,18 @@ export function deriveArchiveKeys(fileKey: Buffer, archiveId: string): ArchiveKe
   return { headerKey: derive('cloudos-backup v1 header'), payloadKey: derive('cloudos-backup v1 payload') };
 }
 
+/** 128 random bits: an archive's id, also its name on a target. */
+export function newArchiveId(): string {
+  return randomBytes(16).toString('hex');
+}
+
 export function newArchiveHeader(
   masterKey: Buffer,
   keyFile: KeyFile,
   chunkSize: number,
+  archiveId: string = newArchiveId(),
 ): { header: ArchiveHeader; fileKey: Buffer } {
-  const archiveId = randomBytes(16).toString('hex');
+  if (!/^[0-9a-f]{32}$/.test(archiveId)) throw new Error('an archive id is 32 lowercase hex digits');
   const fileKey = randomBytes(KEY_BYTES);
   const { nonce, ciphertext } = wrapBytes(masterKey, fileKey, fileKeyAad(archiveId));
   return {

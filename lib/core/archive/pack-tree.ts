@@ -1,4 +1,4 @@
-import { type BigIntStats, closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { type BigIntStats, closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
@@ -56,12 +56,61 @@ export class TreePacker {
   constructor(private readonly options: PackOptions = {}) {}
 
   async *pack(sourceDir: string): AsyncGenerator<Buffer> {
-    const root = await lstat(sourceDir).catch((error: NodeJS.ErrnoException) => {
-      throw new AppError('invalid_input', `Cannot read the source ${sourceDir}: ${error.code ?? error.message}`);
-    });
-    if (!root.isDirectory()) throw new AppError('invalid_input', `The source ${sourceDir} is not a directory.`);
+    await assertDirectory(sourceDir);
     yield* this.walk(sourceDir, this.options.prefix ?? '');
     yield END_OF_ARCHIVE;
+  }
+
+  /**
+   * The entries of a directory tree under `prefix`, starting with the directory itself (its
+   * mode, owner and time matter: a database's data directory is often 0700), without the end
+   * marker: several trees and files make one archive, closed with `end()`.
+   */
+  async *tree(sourceDir: string, prefix: string): AsyncGenerator<Buffer> {
+    await assertDirectory(sourceDir);
+    const stats = lstatSync(sourceDir, { bigint: true });
+    this.result.directories += 1;
+    yield encodeTarHeader(entryOf(prefix, stats, 'directory'));
+    yield* this.walk(sourceDir, prefix);
+  }
+
+  /** One regular file stored as `relPath`. */
+  *file(fullPath: string, relPath: string): Generator<Buffer> {
+    yield* this.fileEntry(fullPath, relPath);
+    this.options.onProgress?.({ files: this.result.files, bytes: this.result.bytes, currentPath: relPath });
+  }
+
+  /** A file made up by the caller (a manifest), owned by the current user, mode 0600. */
+  *generated(relPath: string, data: Buffer): Generator<Buffer> {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    yield encodeTarHeader({ path: relPath, type: 'file', mode: 0o600, uid, gid, size: data.length, mtimeNs: now });
+    yield data;
+    const pad = paddingFor(data.length);
+    if (pad > 0) yield Buffer.alloc(pad);
+    this.result.files += 1;
+    this.result.bytes += data.length;
+  }
+
+  /** A directory entry made up by the caller, mode 0755. */
+  *directory(relPath: string): Generator<Buffer> {
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    this.result.directories += 1;
+    yield encodeTarHeader({
+      path: relPath,
+      type: 'directory',
+      mode: 0o755,
+      uid,
+      gid,
+      size: 0,
+      mtimeNs: BigInt(Date.now()) * 1_000_000n,
+    });
+  }
+
+  end(): Buffer {
+    return END_OF_ARCHIVE;
   }
 
   private async *walk(dir: string, relDir: string): AsyncGenerator<Buffer> {
@@ -70,7 +119,11 @@ export class TreePacker {
       if (this.options.signal?.aborted) throw this.options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
       const full = path.join(dir, name);
       const rel = relDir ? `${relDir}/${name}` : name;
-      const stats = lstatSync(full, { bigint: true });
+      const stats = lstatOrNull(full);
+      if (!stats) {
+        this.options.onWarning?.(`Skipped ${rel}: it was deleted while the backup ran.`);
+        continue;
+      }
       if (stats.isDirectory()) {
         this.result.directories += 1;
         yield encodeTarHeader(entryOf(rel, stats, 'directory'));
@@ -79,9 +132,7 @@ export class TreePacker {
         this.result.symlinks += 1;
         yield encodeTarHeader(entryOf(rel, stats, 'symlink', readlinkSync(full)));
       } else if (stats.isFile()) {
-        yield encodeTarHeader(entryOf(rel, stats, 'file'));
-        yield* this.fileData(full, rel, Number(stats.size));
-        this.result.files += 1;
+        yield* this.fileEntry(full, rel, stats);
       } else {
         this.options.onWarning?.(`Skipped ${rel}: not a regular file, directory or symlink (socket, FIFO or device).`);
         continue;
@@ -96,31 +147,62 @@ export class TreePacker {
    * compression jobs (milliseconds each), which starved the pipeline on trees of many small
    * files; a read from the page cache is a memcpy, and this thread has nothing else to do.
    */
-  private *fileData(full: string, rel: string, size: number): Generator<Buffer> {
-    const fd = openSync(full, 'r');
-    let done = 0;
+  private *fileEntry(full: string, rel: string, known?: BigIntStats): Generator<Buffer> {
+    // Opened before the header is written: a file deleted meanwhile is skipped, not stored as zeros.
+    let fd: number;
     try {
-      while (done < size) {
-        const want = Math.min(READ_SIZE, size - done);
-        const bytesRead = readSync(fd, this.readBuffer, 0, want, done);
-        if (bytesRead === 0) {
-          this.options.onWarning?.(`${rel} shrank while it was read; the missing ${size - done} bytes are stored as zeros.`);
-          yield* zeros(size - done);
-          done = size;
-          break;
-        }
-        done += bytesRead;
-        this.result.bytes += bytesRead;
-        yield this.readBuffer.subarray(0, bytesRead);
-      }
-      if (readSync(fd, this.readBuffer, 0, 1, size) > 0)
-        this.options.onWarning?.(`${rel} grew while it was read; stored its first ${size} bytes.`);
+      fd = openSync(full, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.options.onWarning?.(`Skipped ${rel}: it was deleted while the backup ran.`);
+      return;
+    }
+    try {
+      const stats = known ?? fstatSync(fd, { bigint: true });
+      yield encodeTarHeader(entryOf(rel, stats, 'file'));
+      yield* this.fileData(fd, rel, Number(stats.size));
     } finally {
       closeSync(fd);
     }
+    this.result.files += 1;
+  }
+
+  private *fileData(fd: number, rel: string, size: number): Generator<Buffer> {
+    let done = 0;
+    while (done < size) {
+      const want = Math.min(READ_SIZE, size - done);
+      const bytesRead = readSync(fd, this.readBuffer, 0, want, done);
+      if (bytesRead === 0) {
+        this.options.onWarning?.(`${rel} shrank while it was read; the missing ${size - done} bytes are stored as zeros.`);
+        yield* zeros(size - done);
+        done = size;
+        break;
+      }
+      done += bytesRead;
+      this.result.bytes += bytesRead;
+      yield this.readBuffer.subarray(0, bytesRead);
+    }
+    if (readSync(fd, this.readBuffer, 0, 1, size) > 0)
+      this.options.onWarning?.(`${rel} grew while it was read; stored its first ${size} bytes.`);
     const pad = paddingFor(size);
     if (pad > 0) yield Buffer.alloc(pad);
   }
+}
+
+function lstatOrNull(full: string): BigIntStats | null {
+  try {
+    return lstatSync(full, { bigint: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+async function assertDirectory(sourceDir: string): Promise<void> {
+  const root = await lstat(sourceDir).catch((error: NodeJS.ErrnoException) => {
+    throw new AppError('invalid_input', `Cannot read the source ${sourceDir}: ${error.code ?? error.message}`);
+  });
+  if (!root.isDirectory()) throw new AppError('invalid_input', `The source ${sourceDir} is not a directory.`);
 }
 
 function* zeros(count: number): Generator<Buffer> {

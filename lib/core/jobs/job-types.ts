@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backupRequestSchema } from '../backup/backup-request';
 import type { Job } from '../generated/prisma/client';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -20,6 +21,7 @@ export const jobPayloadSchemas = {
       stepMs: z.number().int().min(0).max(10_000).default(300),
     })
     .strict(),
+  backup: backupRequestSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;

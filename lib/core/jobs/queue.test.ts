@@ -21,7 +21,13 @@ beforeEach(() => {
 afterEach(() => instance.cleanup());
 
 function handlersOf(selftest: JobHandlers['selftest']): JobHandlers {
-  return { selftest };
+  // These tests queue only self-tests; a backup reaching this map is a test bug.
+  return {
+    selftest,
+    backup: async () => {
+      throw new Error('no backup job is queued in these tests');
+    },
+  };
 }
 
 async function claimOrFail(workerId: string, leaseMs?: number) {

@@ -133,6 +133,18 @@ export class LocalTarget implements StorageTarget {
     });
   }
 
+  /** Removes the hidden temporaries a killed `put` of `key` left beside it. */
+  async discardPartial(key: string): Promise<void> {
+    const full = this.pathOf(key);
+    const dir = path.dirname(full);
+    const prefix = `.${path.basename(full)}.tmp-`;
+    const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw translateLocalError(error, dir, 'delete');
+    });
+    for (const name of names.filter((n) => n.startsWith(prefix))) await rm(path.join(dir, name), { force: true });
+  }
+
   testConnection() {
     return testTargetConnection(this);
   }

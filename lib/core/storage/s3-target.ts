@@ -228,6 +228,20 @@ export class S3Target implements StorageTarget {
     return aborted;
   }
 
+  /** Aborts the multipart uploads of `key` a killed `put` left open. */
+  async discardPartial(key: string): Promise<void> {
+    for (const upload of await this.listOpenUploads()) {
+      if (upload.key !== key) continue;
+      await this.client
+        .send(
+          new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key: `${this.prefix}${key}`, UploadId: upload.uploadId }),
+        )
+        .catch((error) => {
+          throw this.fail(error, key);
+        });
+    }
+  }
+
   testConnection() {
     return testTargetConnection(this);
   }

@@ -220,6 +220,19 @@ export class SftpTarget implements StorageTarget {
     await this.run((client) => client.delete(full, true), full);
   }
 
+  /** Removes the hidden temporaries a killed `put` of `key` left beside it. */
+  async discardPartial(key: string): Promise<void> {
+    const full = this.pathOf(key);
+    const dir = path.dirname(full);
+    const prefix = `.${path.basename(full)}.tmp-`;
+    await this.run(async (client) => {
+      if ((await client.exists(dir)) !== 'd') return;
+      for (const entry of await client.list(dir)) {
+        if (entry.name.startsWith(prefix)) await client.delete(path.join(dir, entry.name), true);
+      }
+    }, dir);
+  }
+
   testConnection() {
     return testTargetConnection(this);
   }

@@ -48,6 +48,8 @@ export interface ConnectionTest {
  * - `delete` is idempotent: deleting a missing key succeeds.
  * - `testConnection` writes, reads back, lists and deletes a probe object and reports each
  *   step; it does not throw for a failed step.
+ * - `discardPartial` removes what an interrupted `put` of `key` may have left when its process
+ *   died (temporary files, open multipart uploads); the complete object, if any, stays.
  * - `close` releases connections; the target is not used afterwards.
  */
 export interface StorageTarget {
@@ -57,6 +59,7 @@ export interface StorageTarget {
   stat(key: string): Promise<StoredObject | null>;
   list(prefix: string): AsyncIterable<StoredObject>;
   delete(key: string): Promise<void>;
+  discardPartial(key: string): Promise<void>;
   testConnection(): Promise<ConnectionTest>;
   close(): Promise<void>;
 }

@@ -41,6 +41,7 @@ function flaky(failures: number, error = new AppError('unreachable', 'Cannot rea
     },
     list: (prefix) => real.list(prefix),
     delete: (key) => real.delete(key),
+    discardPartial: (key) => real.discardPartial(key),
     testConnection: () => real.testConnection(),
     close: () => real.close(),
   };
@@ -83,6 +84,7 @@ describe('withRetries', () => {
       get: (k, o) => real.get(k, o),
       stat: (k) => real.stat(k),
       delete: (k) => real.delete(k),
+      discardPartial: (k) => real.discardPartial(k),
       testConnection: () => real.testConnection(),
       close: () => real.close(),
     };

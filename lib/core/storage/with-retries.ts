@@ -65,6 +65,7 @@ export function withRetries(target: StorageTarget, policy: RetryPolicy = DEFAULT
     get: (key: string, options?: GetOptions) => retry(policy, options?.signal, () => target.get(key, options)),
     stat: (key: string) => retry(policy, undefined, () => target.stat(key)),
     delete: (key: string) => retry(policy, undefined, () => target.delete(key)),
+    discardPartial: (key: string) => retry(policy, undefined, () => target.discardPartial(key)),
     async *list(prefix: string): AsyncGenerator<StoredObject> {
       for (let attempt = 0; ; attempt += 1) {
         let yielded = false;

@@ -105,6 +105,13 @@ function buildDriver(row: Target, instanceKey: Buffer): StorageTarget {
   }
 }
 
+/** The driver for a target found by id (the catalog refers to targets by id). */
+export async function openTargetById(db: Db, instanceKey: Buffer, id: string): Promise<StorageTarget> {
+  const row = await db.target.findUnique({ where: { id } });
+  if (!row) throw new AppError('not_found', 'The target of this backup no longer exists.');
+  return withRetries(buildDriver(row, instanceKey));
+}
+
 /** The driver for a stored target, with retries for transient failures. */
 export async function openTarget(db: Db, instanceKey: Buffer, name: string): Promise<StorageTarget> {
   return withRetries(buildDriver(await findTarget(db, name), instanceKey));

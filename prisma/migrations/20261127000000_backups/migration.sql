@@ -15,10 +15,19 @@ CREATE TABLE "Backup" (
     "manifest" TEXT,
     "errorCode" TEXT,
     "errorMessage" TEXT,
+    "quiesced" TEXT,
     "createdBy" TEXT,
     "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "finishedAt" DATETIME,
     CONSTRAINT "Backup_targetId_fkey" FOREIGN KEY ("targetId") REFERENCES "Target" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AppLock" (
+    "appId" TEXT NOT NULL PRIMARY KEY,
+    "jobId" TEXT NOT NULL,
+    "purpose" TEXT NOT NULL,
+    "acquiredAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateIndex

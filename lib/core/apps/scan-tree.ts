@@ -1,0 +1,59 @@
+import { closeSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import path from 'node:path';
+
+export interface TreeSize {
+  files: number;
+  bytes: number;
+  /** Relative paths of SQLite database files found (by their header, not their name). */
+  sqliteFiles: string[];
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0');
+const header = Buffer.alloc(SQLITE_MAGIC.length);
+
+function isSqlite(file: string, size: number): boolean {
+  if (size < 512 || size % 512 !== 0) return false; // SQLite files are whole pages
+  const fd = openSync(file, 'r');
+  try {
+    return readSync(fd, header, 0, header.length, 0) === header.length && header.equals(SQLITE_MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Counts the regular files and bytes below `root` (a file or a directory), without following
+ * symlinks, and notes SQLite databases: they decide whether an app must be stopped for a
+ * consistent backup. Unreadable subdirectories are counted as empty, not fatal: the backup
+ * itself reports them.
+ */
+export function scanTree(root: string): TreeSize {
+  const result: TreeSize = { files: 0, bytes: 0, sqliteFiles: [] };
+  const visit = (full: string, rel: string) => {
+    let stats: ReturnType<typeof lstatSync>;
+    try {
+      stats = lstatSync(full);
+    } catch {
+      return;
+    }
+    if (stats.isFile()) {
+      result.files += 1;
+      result.bytes += stats.size;
+      try {
+        if (isSqlite(full, stats.size)) result.sqliteFiles.push(rel || path.basename(full));
+      } catch {
+        // unreadable: the backup reports it
+      }
+    } else if (stats.isDirectory()) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(full);
+      } catch {
+        return;
+      }
+      for (const name of names) visit(path.join(full, name), rel ? `${rel}/${name}` : name);
+    }
+  };
+  visit(root, '');
+  return result;
+}

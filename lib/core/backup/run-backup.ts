@@ -1,0 +1,254 @@
+import { getConsistencyOverrides } from '../apps/app-settings';
+import { listApps } from '../apps/inventory';
+import { ArchiveEncryptor } from '../archive/encrypt-archive';
+import { newArchiveId } from '../archive/format';
+import type { Db } from '../db/client';
+import { AppError, isAbortError, isAppError } from '../errors';
+import { acquireAppLocks } from '../jobs/app-locks';
+import type { ProgressUpdate } from '../jobs/job-progress';
+import { DockerRuntime } from '../runtime/docker-runtime';
+import { loadBackupKeys } from '../setup/backup-keys';
+import { openTarget } from '../targets/targets';
+import type { BackupRequest } from './backup-request';
+import { BackupStream } from './backup-stream';
+import { signManifest } from './manifest';
+import { planBackup } from './plan-backup';
+import { Quiescer } from './quiesce';
+import { archiveKey, ensureRepository, manifestKey, putSmallObject } from './repository';
+import { snapshotDatabase } from './system-snapshot';
+
+export interface BackupEnvironment {
+  appsDir: string;
+  dataDir: string;
+  databasePath: string;
+  dockerBin: string;
+}
+
+export interface BackupContext {
+  db: Db;
+  instanceKey: Buffer;
+  env: BackupEnvironment;
+  jobId: string;
+  createdBy?: string | null;
+  signal?: AbortSignal;
+  log: (message: string, level?: 'info' | 'warn' | 'error') => Promise<void>;
+  reportProgress: (update: ProgressUpdate) => void;
+}
+
+export interface BackupResult {
+  backupId: string;
+  target: string;
+  scope: 'full' | 'apps';
+  apps: string[];
+  objectKey: string;
+  sha256: string;
+  storedBytes: number;
+  logicalBytes: number;
+  fileCount: number;
+  warnings: number;
+}
+
+const MAX_LOGGED_WARNINGS = 100;
+
+function formatRate(bytesPerSecond: number): string {
+  return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+}
+
+function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '';
+  if (seconds < 60) return `about ${Math.max(1, Math.round(seconds))} s left`;
+  if (seconds < 3600) return `about ${Math.round(seconds / 60)} min left`;
+  return `about ${(seconds / 3600).toFixed(1)} h left`;
+}
+
+/**
+ * One backup, end to end (DESIGN.md §4): plan what to archive, stop the apps that need it
+ * while their volumes are read, stream tar → zstd → AES-256-GCM → the target, then write the
+ * manifest (the commit marker) and record the backup. On any failure or cancel nothing stays
+ * that looks like a backup: the upload is aborted, a completed object is deleted, stopped
+ * containers are started again and the catalog row says why it failed.
+ */
+export async function runBackup(request: BackupRequest, context: BackupContext): Promise<BackupResult> {
+  const { db, instanceKey, env, signal, log } = context;
+  const targetRow = await db.target.findUnique({ where: { name: request.target } });
+  if (!targetRow) throw new AppError('not_found', `There is no target named "${request.target}".`);
+  const runtime = new DockerRuntime(env.dockerBin);
+  const availability = await runtime.availability();
+  if (availability !== 'available') {
+    const why = availability === 'missing' ? `no docker CLI was found at "${env.dockerBin}"` : 'the Docker daemon is not running';
+    await log(`Docker is not available (${why}): apps are treated as not running and archived as they are.`, 'warn');
+  }
+  const inventory = await listApps(env.appsDir, runtime);
+  const plan = planBackup(request.scope, request.apps, inventory, await getConsistencyOverrides(db));
+  for (const broken of plan.brokenApps) await log(`Skipping the app ${broken.id}: ${broken.error}`, 'warn');
+  const appIds = plan.apps.map((a) => a.app.id);
+  const target = await openTarget(db, instanceKey, request.target);
+  let releaseLocks: () => Promise<void>;
+  try {
+    releaseLocks = await acquireAppLocks(db, appIds, context.jobId, 'backup');
+  } catch (error) {
+    await target.close().catch(() => {});
+    throw error;
+  }
+  const id = newArchiveId();
+  const objectKey = archiveKey(id);
+  const startedAt = new Date();
+  await db.backup.create({
+    data: {
+      id,
+      targetId: targetRow.id,
+      jobId: context.jobId,
+      scheduleId: request.scheduleId ?? null,
+      scope: request.scope,
+      apps: JSON.stringify(appIds),
+      status: 'running',
+      objectKey,
+      createdBy: context.createdBy ?? null,
+      startedAt,
+    },
+  });
+  const quiescer = new Quiescer(runtime, log, async (stopped) => {
+    await db.backup.update({ where: { id }, data: { quiesced: stopped.length > 0 ? JSON.stringify(stopped) : null } });
+  });
+  let warnings = 0;
+  const warn = (message: string) => {
+    warnings += 1;
+    if (warnings <= MAX_LOGGED_WARNINGS) log(message, 'warn').catch(() => {});
+    else if (warnings === MAX_LOGGED_WARNINGS + 1)
+      log('More warnings follow; only the first 100 are logged.', 'warn').catch(() => {});
+  };
+  let uploaded = false;
+  try {
+    await log(
+      `Backing up ${request.scope === 'full' ? 'the full system' : appIds.join(', ')} to ${request.target}: ` +
+        `${plan.filesTotal} files, ${(plan.bytesTotal / 1e6).toFixed(1)} MB of app data.`,
+    );
+    context.reportProgress({
+      phase: 'Preparing the target',
+      bytesDone: 0,
+      bytesTotal: plan.bytesTotal,
+      filesTotal: plan.filesTotal,
+    });
+    const keys = await loadBackupKeys(db, instanceKey);
+    await ensureRepository(target, keys.keyFile, signal);
+
+    let phase = 'Archiving';
+    const began = Date.now();
+    const stream = new BackupStream({
+      id,
+      plan,
+      createdAt: startedAt,
+      quiescer,
+      snapshotSystem: () => snapshotDatabase(env.databasePath, env.dataDir),
+      signal,
+      onPhase: (next, item) => {
+        phase = next;
+        context.reportProgress({ phase: next, currentItem: item ?? null });
+      },
+      onProgress: ({ files, bytes, currentPath }) => {
+        const seconds = (Date.now() - began) / 1000;
+        const rate = seconds > 0 ? bytes / seconds : 0;
+        const eta = rate > 0 && plan.bytesTotal > bytes ? formatEta((plan.bytesTotal - bytes) / rate) : '';
+        context.reportProgress({
+          phase,
+          bytesDone: bytes,
+          filesDone: files,
+          currentItem: currentPath,
+          message: [formatRate(rate), eta].filter(Boolean).join(', '),
+        });
+      },
+      onWarning: warn,
+    });
+    const encryptor = new ArchiveEncryptor({ masterKey: keys.masterKey, keyFile: keys.keyFile, archiveId: id, signal });
+    // The encryptor reuses its buffers; a target may hold several pieces (S3 parts, SFTP
+    // writes in flight), so each piece is copied before it leaves.
+    async function* body(): AsyncGenerator<Buffer> {
+      for await (const piece of encryptor.encrypt(stream.stream())) yield Buffer.from(piece);
+    }
+    await target.put(objectKey, body(), { signal, sizeHint: plan.bytesTotal });
+    uploaded = true;
+    await quiescer.restartAll();
+    const stats = encryptor.stats;
+    const contents = stream.contents;
+    if (!stats || !contents) throw new AppError('internal', 'The archive stream ended early.');
+    context.reportProgress({ phase: 'Finalising', currentItem: null, bytesDone: contents.bytes });
+    const stored = await target.stat(objectKey);
+    if (!stored || stored.size !== stats.storedBytes) {
+      throw new AppError(
+        'corrupted',
+        `The target holds ${stored ? `${stored.size} bytes` : 'nothing'} for this backup, but ${stats.storedBytes} bytes were sent.`,
+      );
+    }
+    const finishedAt = new Date();
+    const manifest = signManifest(keys.masterKey, {
+      format: 'cloudos-backup-manifest',
+      version: 1,
+      id,
+      objectKey,
+      keyId: keys.keyFile.keyId,
+      createdAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      scope: request.scope,
+      apps: appIds,
+      logicalBytes: contents.bytes,
+      storedBytes: stats.storedBytes,
+      fileCount: contents.files,
+      sha256: stats.sha256,
+      contents,
+    });
+    if (signal?.aborted) throw signal.reason;
+    await putSmallObject(target, manifestKey(id), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), signal);
+    await db.backup.update({
+      where: { id },
+      data: {
+        status: 'succeeded',
+        logicalBytes: BigInt(contents.bytes),
+        storedBytes: BigInt(stats.storedBytes),
+        fileCount: contents.files,
+        sha256: stats.sha256,
+        manifest: JSON.stringify(contents),
+        quiesced: quiescer.pending().length > 0 ? JSON.stringify(quiescer.pending()) : null,
+        finishedAt,
+      },
+    });
+    await log(
+      `Backup ${id} stored: ${(stats.storedBytes / 1e6).toFixed(1)} MB (from ${(contents.bytes / 1e6).toFixed(1)} MB), SHA-256 ${stats.sha256}.`,
+    );
+    return {
+      backupId: id,
+      target: request.target,
+      scope: request.scope,
+      apps: appIds,
+      objectKey,
+      sha256: stats.sha256,
+      storedBytes: stats.storedBytes,
+      logicalBytes: contents.bytes,
+      fileCount: contents.files,
+      warnings,
+    };
+  } catch (error) {
+    await quiescer.restartAll();
+    // put() leaves nothing behind when it fails; an object that was completed is taken back.
+    if (uploaded) await removeQuietly(target.delete(manifestKey(id)), target.delete(objectKey));
+    const cancelled = signal?.aborted || isAbortError(error);
+    const appError = isAppError(error) ? error : null;
+    await db.backup.update({
+      where: { id },
+      data: {
+        status: cancelled ? 'cancelled' : 'failed',
+        errorCode: cancelled ? 'cancelled' : (appError?.code ?? 'internal'),
+        errorMessage: cancelled ? 'Cancelled.' : (appError?.message ?? String(error)).slice(0, 2000),
+        quiesced: quiescer.pending().length > 0 ? JSON.stringify(quiescer.pending()) : null,
+        finishedAt: new Date(),
+      },
+    });
+    throw error;
+  } finally {
+    await target.close().catch(() => {});
+    await releaseLocks();
+  }
+}
+
+async function removeQuietly(...operations: Promise<void>[]): Promise<void> {
+  await Promise.allSettled(operations);
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { BUSY_TIMEOUT_MS } from '../db/sqlite';
+
+/**
+ * A consistent copy of the instance database taken with SQLite's online backup API while web
+ * and worker keep writing. Returns its path (owner-only, under the data dir) and a cleanup.
+ */
+export async function snapshotDatabase(databasePath: string, dataDir: string): Promise<{ file: string; remove: () => void }> {
+  const dir = path.join(dataDir, 'tmp');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, `snapshot-${randomBytes(6).toString('hex')}.db`);
+  const remove = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+  };
+  const source = new Database(databasePath, { readonly: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    await source.backup(file);
+    return { file, remove };
+  } catch (error) {
+    remove();
+    throw error;
+  } finally {
+    source.close();
+  }
+}
