@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setConsistencyMode } from '@/lib/core/apps/app-settings';
+import { AppError } from '@/lib/core/errors';
 import { loadBackupKeys } from '@/lib/core/setup/backup-keys';
 import { S3Target } from '@/lib/core/storage/s3-target';
 import type { StorageTarget } from '@/lib/core/storage/storage-target';
@@ -179,4 +180,108 @@ describe.each(['local', 's3', 'sftp'])('a full-system backup to %s', (targetName
     expect(harness.docker.state().projects.photos?.containers.map((c) => c.State)).toEqual(['running', 'running', 'exited']);
     expect(harness.logs.some((l) => l.level === 'warn' && l.message.includes('broken'))).toBe(true);
   });
+});
+
+async function latestBackup() {
+  return harness.instance.db.backup.findFirstOrThrow({ orderBy: { startedAt: 'desc' } });
+}
+
+async function assertNothingStored(targetName: string, backupId: string) {
+  const target = await openTarget(harness.instance.db, harness.instanceKey, targetName);
+  try {
+    expect(await target.stat(`archives/${backupId}.cob`)).toBeNull();
+    expect(await target.stat(`manifests/${backupId}.json`)).toBeNull();
+  } finally {
+    await target.close();
+  }
+  expect(await leftovers(targetName)).toEqual([]);
+}
+
+describe.each(['local', 's3', 'sftp'])('a backup to %s cancelled mid-upload', (targetName) => {
+  it('leaves no object, no partial upload, no successful catalog entry, and the app running', async () => {
+    harness.docker.clearCalls();
+    const controller = new AbortController();
+    const run = harness.backup(
+      { target: targetName, scope: 'apps', apps: ['photos'] },
+      {
+        signal: controller.signal,
+        reportProgress: (update) => {
+          if ((update.bytesDone ?? 0) > 20 * 1024 * 1024) controller.abort(new AppError('cancelled', 'Cancelled by the user.'));
+        },
+      },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    const row = await latestBackup();
+    expect(row).toMatchObject({ status: 'cancelled', errorCode: 'cancelled', sha256: null, quiesced: null });
+    await assertNothingStored(targetName, row.id);
+    expect(harness.docker.lifecycle()).toEqual(['stop photos web db', 'start photos web db']);
+    expect(await harness.instance.db.appLock.count()).toBe(0);
+  }, 120_000);
+});
+
+describe('a backup whose target fails mid-upload', () => {
+  it('is marked failed with the target’s reason, stores nothing and starts the app again', async () => {
+    const user = `suspended-${Date.now().toString(36)}`;
+    const conf = path.join(process.env.CLOUDOS_SERVICES_DIR ?? '/tmp/cloudos-services', 'radosgw', 'ceph.conf');
+    const keys = { accessKeyId: `AK${user.replace(/[^a-z0-9]/g, '').toUpperCase()}`, secretAccessKey: `secret-${user}` };
+    execFileSync(
+      'radosgw-admin',
+      [
+        '-c',
+        conf,
+        'user',
+        'create',
+        `--uid=${user}`,
+        `--display-name=${user}`,
+        `--access-key=${keys.accessKeyId}`,
+        `--secret-key=${keys.secretAccessKey}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const bucket = await createTestBucket(
+      { ...s3, S3_ACCESS_KEY_ID: keys.accessKeyId, S3_SECRET_ACCESS_KEY: keys.secretAccessKey },
+      'failing',
+    );
+    await createTarget(harness.instance.db, harness.instanceKey, {
+      kind: 's3',
+      name: 'failing',
+      endpoint: s3.S3_ENDPOINT,
+      region: 'us-east-1',
+      bucket,
+      ...keys,
+    });
+    harness.docker.clearCalls();
+    harness.logs.length = 0;
+    let suspended = false;
+    const run = harness.backup(
+      { target: 'failing', scope: 'apps', apps: ['photos'] },
+      {
+        reportProgress: (update) => {
+          if (!suspended && (update.bytesDone ?? 0) > 20 * 1024 * 1024) {
+            suspended = true; // the account is suspended while its upload runs
+            execFileSync('radosgw-admin', ['-c', conf, 'user', 'suspend', `--uid=${user}`], { stdio: 'ignore' });
+          }
+        },
+      },
+    );
+    await expect(run).rejects.toMatchObject({ code: expect.stringMatching(/access_denied|auth_failed/) });
+    expect(suspended).toBe(true);
+    const row = await latestBackup();
+    expect(row.status).toBe('failed');
+    expect(row.errorMessage).toMatch(/Access denied to bucket .*s3:PutObject/);
+    expect(harness.docker.lifecycle()).toEqual(['stop photos web db', 'start photos web db']);
+    execFileSync('radosgw-admin', ['-c', conf, 'user', 'enable', `--uid=${user}`], { stdio: 'ignore' });
+    // A suspended account may not even abort its upload: the log says so, and once the
+    // account works again the parts are removable (what the cleanup of failed uploads does).
+    expect(harness.logs.some((l) => l.message.startsWith('The partial upload could not be removed'))).toBe(true);
+    const target = new S3Target({ endpoint: s3.S3_ENDPOINT, region: 'us-east-1', bucket, ...keys });
+    try {
+      expect(await keysUnder(target, 'archives/')).toEqual([]);
+      expect(await keysUnder(target, 'manifests/')).toEqual([]);
+      await target.discardPartial(row.objectKey);
+      expect(await target.listOpenUploads()).toEqual([]);
+    } finally {
+      await target.close();
+    }
+  }, 120_000);
 });

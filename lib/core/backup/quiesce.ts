@@ -13,6 +13,8 @@ export interface StoppedApp extends ComposeProject {
  */
 export class Quiescer {
   private readonly stopped = new Map<string, StoppedApp>();
+  /** Starts in progress: the stream's own cleanup and the caller's may ask at the same time. */
+  private readonly starting = new Map<string, Promise<void>>();
 
   constructor(
     private readonly runtime: DockerRuntime,
@@ -34,13 +36,19 @@ export class Quiescer {
     return services;
   }
 
-  async restart(appId: string): Promise<void> {
+  restart(appId: string): Promise<void> {
     const entry = this.stopped.get(appId);
-    if (!entry) return;
-    await this.log(`Starting ${appId} again (${entry.services.join(', ')}).`);
-    await this.runtime.start(entry, entry.services);
-    this.stopped.delete(appId);
-    await this.persist([...this.stopped.values()]);
+    if (!entry) return Promise.resolve();
+    const inflight = this.starting.get(appId);
+    if (inflight) return inflight;
+    const start = (async () => {
+      await this.log(`Starting ${appId} again (${entry.services.join(', ')}).`);
+      await this.runtime.start(entry, entry.services);
+      this.stopped.delete(appId);
+      await this.persist([...this.stopped.values()]);
+    })().finally(() => this.starting.delete(appId));
+    this.starting.set(appId, start);
+    return start;
   }
 
   /** Apps stopped and not started again (yet). */

@@ -228,8 +228,19 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
     };
   } catch (error) {
     await quiescer.restartAll();
-    // put() leaves nothing behind when it fails; an object that was completed is taken back.
+    // put() removes its partial upload when it fails, unless the target refuses even that (a
+    // revoked key): then say so. An object that was completed is taken back.
     if (uploaded) await removeQuietly(target.delete(manifestKey(id)), target.delete(objectKey));
+    else
+      await target
+        .discardPartial(objectKey)
+        .catch((cleanupError: unknown) =>
+          log(
+            `The partial upload could not be removed from the target (${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}); ` +
+              'it is not a backup and will be removed by a later cleanup.',
+            'warn',
+          ),
+        );
     const cancelled = signal?.aborted || isAbortError(error);
     const appError = isAppError(error) ? error : null;
     await db.backup.update({

@@ -50,6 +50,8 @@ export class S3Target implements StorageTarget {
   private readonly client: S3Client;
   private readonly prefix: string;
   private readonly where: { endpoint: string; bucket: string };
+  /** The last failed request: lib-storage may report only "aborted" after a part failed. */
+  private lastRequestError: unknown = null;
 
   constructor(private readonly config: S3TargetConfig) {
     this.prefix = config.prefix ? `${config.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
@@ -64,6 +66,17 @@ export class S3Target implements StorageTarget {
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
     });
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          if ((error as Error)?.name !== 'AbortError') this.lastRequestError = error;
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'cloudosRememberFailure' },
+    );
   }
 
   private objectKey(key: string): string {
@@ -79,15 +92,26 @@ export class S3Target implements StorageTarget {
     const objectKey = this.objectKey(key);
     let bytes = 0;
     let sourceError: unknown = null;
+    this.lastRequestError = null;
+    // Only errors of the source itself count as `sourceError`: when lib-storage gives up (a
+    // part failed), Readable.from throws its AbortError into this generator at the yield.
     async function* counted(): AsyncGenerator<Uint8Array> {
+      const iterator = body[Symbol.asyncIterator]();
       try {
-        for await (const piece of body) {
-          bytes += piece.length;
-          yield piece;
+        for (;;) {
+          let next: IteratorResult<Uint8Array>;
+          try {
+            next = await iterator.next();
+          } catch (error) {
+            sourceError = error;
+            throw error;
+          }
+          if (next.done) return;
+          bytes += next.value.length;
+          yield next.value;
         }
-      } catch (error) {
-        sourceError = error;
-        throw error;
+      } finally {
+        await iterator.return?.();
       }
     }
     const abortController = new AbortController();
@@ -114,7 +138,9 @@ export class S3Target implements StorageTarget {
       await upload.abort().catch(() => {});
       if (options.signal?.aborted) throw options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
       if (sourceError) throw sourceError;
-      throw this.fail(error, key);
+      // When one part fails, lib-storage cancels the others and may reject with that abort.
+      const aborted = (error as Error)?.name === 'AbortError';
+      throw this.fail(aborted && this.lastRequestError ? this.lastRequestError : error, key);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
