@@ -12,6 +12,7 @@ test.describe.configure({ mode: 'serial' });
 const localDir = mkdtempSync(path.join(tmpdir(), 'cloudos-e2e-target-'));
 let sftp: { SFTP_HOST: string; SFTP_PORT: string; SFTP_USERNAME: string; SFTP_PASSWORD: string };
 let remoteDir: string;
+const OLD_KEY = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(120_000);
@@ -98,6 +99,29 @@ test('add an SFTP target with a password and test it against the real sshd', asy
 
   await targets.expectAllStepsPassed(await targets.test('E2E NAS'));
   await expect(targets.row('E2E NAS')).toContainText('passed');
+});
+
+test('a changed SFTP host key is refused until the user trusts the new one', async ({ page }) => {
+  // The shared sshd keeps its key; a reinstalled server is simulated by pinning another one.
+  const db = new Database(path.join(process.env.E2E_DATA_DIR ?? '', 'cloudos.db'));
+  const { hostKeySha256: realKey } = db.prepare('SELECT hostKeySha256 FROM Target WHERE name = ?').get('E2E NAS') as {
+    hostKeySha256: string;
+  };
+  expect(realKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  db.prepare('UPDATE Target SET hostKeySha256 = ? WHERE name = ?').run(OLD_KEY, 'E2E NAS');
+  db.close();
+
+  const targets = new TargetsPage(page);
+  await targets.open();
+  const steps = await targets.test('E2E NAS');
+  await expect(steps.getByRole('listitem').filter({ hasText: 'Write a probe file' })).toContainText('failed');
+  const warning = page.getByRole('status').filter({ hasText: "The server's host key changed." });
+  await expect(warning).toContainText(`Trusted until now: SHA256:${OLD_KEY}`);
+  await expect(warning).toContainText(`Presented now: SHA256:${realKey}`);
+  await warning.getByRole('button', { name: 'Trust the new key' }).click();
+  // Trusting re-runs the test, which now passes.
+  await targets.expectAllStepsPassed(steps);
+  await expect(warning).toBeHidden();
 });
 
 test('delete targets: plainly, and together with their catalog backups', async ({ page }) => {
