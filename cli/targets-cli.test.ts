@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '@/test/helpers/processes';
 import { createRemoteDir, createTestBucket, startRadosgw, startSshd } from '@/test/helpers/services';
@@ -112,5 +113,20 @@ describe('cloudos-backup targets', () => {
       2,
       'cloudos-backup: unknown target kind "ftp" (local, s3 or sftp) (see cloudos-backup --help)\n',
     ]);
+  });
+
+  it('removes a target that catalog backups use only with --forget-backups', async () => {
+    // No backup command exists yet, so the catalog row is written straight into the database.
+    const db = new Database(path.join(dir, 'data', 'cloudos.db'));
+    const { id } = db.prepare('SELECT id FROM Target WHERE name = ?').get('Ceph') as { id: string };
+    db.prepare(
+      "INSERT INTO Backup (id, targetId, scope, apps, status, objectKey, startedAt) VALUES ('b1', ?, 'full', '[]', 'succeeded', 'archives/b1', '2026-02-03T00:00:00.000Z')",
+    ).run(id);
+    db.close();
+    const refused = await runCli(['targets', 'remove', 'Ceph'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^cloudos-backup: 1 backup in the catalog uses this target \(the latest from 2026-02-03\)\./);
+    expect((await runCli(['targets', 'remove', 'Ceph', '--forget-backups'], env)).code).toBe(0);
+    expect((await runCli(['targets', 'list'], env)).stdout).not.toMatch(/Ceph/);
   });
 });

@@ -19,4 +19,4 @@ export const TARGETS_USAGE = `Usage: cloudos-backup targets add local NAME --pat
        cloudos-backup targets add sftp NAME --host H [--port N] --username U (--password-file F | --private-key-file F [--key-passphrase-file F]) --remote-path P [--keep N]
        cloudos-backup targets list [--json]
        cloudos-backup targets test NAME [--json]
-       cloudos-backup targets remove NAME`;
+       cloudos-backup targets remove NAME [--forget-backups]`;

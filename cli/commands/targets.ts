@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../lib/core/errors';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
-import { createTarget, listTargets, removeTarget, testTarget } from '../../lib/core/targets/targets';
+import { removeTarget } from '../../lib/core/targets/remove-target';
+import { createTarget, listTargets, testTarget } from '../../lib/core/targets/targets';
 import { UsageError } from '../cli-error';
 import { formatTable, printJson, printLine } from '../output';
 import { readSecretFile } from '../read-secret';
@@ -23,6 +24,7 @@ const ADD_OPTIONS = {
   'private-key-file': { type: 'string' },
   'key-passphrase-file': { type: 'string' },
   'remote-path': { type: 'string' },
+  'forget-backups': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
 } as const;
 
@@ -129,7 +131,7 @@ export async function runTargets(argv: string[]): Promise<number> {
     const [name] = positionals;
     if (!name || positionals.length > 1) throw new UsageError(`give exactly one target NAME to ${sub}`);
     if (sub === 'remove') {
-      await removeTarget(db, name);
+      await removeTarget(db, name, { forgetBackups: values['forget-backups'] });
       if (values.json) printJson({ ok: true });
       else printLine(`Target "${name}" removed. Its backups stay where they are.`);
       return 0;

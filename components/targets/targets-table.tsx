@@ -1,4 +1,8 @@
+'use client';
+import { FlaskConical, Pencil, Trash2 } from 'lucide-react';
+import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
+import { Button, buttonVariants } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import type { TargetView } from '@/lib/core/targets/targets';
 
@@ -11,8 +15,18 @@ function locationOf(target: TargetView): string {
   return `${c.username}@${c.host}:${c.port ?? 22}${c.remotePath}`;
 }
 
-/** Read-only list of targets; secrets never reach this component (views carry none). */
-export function TargetsTable({ targets }: { targets: TargetView[] }) {
+/** The targets with their last test and actions; secrets never reach this component (views carry none). */
+export function TargetsTable({
+  targets,
+  testing,
+  onTest,
+  onDelete,
+}: {
+  targets: TargetView[];
+  testing: string | null;
+  onTest: (name: string) => void;
+  onDelete: (name: string) => void;
+}) {
   return (
     <Table aria-label="Backup targets">
       <TableHeader>
@@ -21,6 +35,9 @@ export function TargetsTable({ targets }: { targets: TargetView[] }) {
           <TableHead>Type</TableHead>
           <TableHead>Location</TableHead>
           <TableHead>Last test</TableHead>
+          <TableHead>
+            <span className="sr-only">Actions</span>
+          </TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -39,6 +56,29 @@ export function TargetsTable({ targets }: { targets: TargetView[] }) {
               ) : (
                 <Badge>not tested</Badge>
               )}
+            </TableCell>
+            <TableCell>
+              <div className="flex justify-end gap-1">
+                <Button
+                  size="sm"
+                  variant="outline"
+                  aria-label={`Test ${t.name}`}
+                  disabled={testing !== null}
+                  onClick={() => onTest(t.name)}
+                >
+                  <FlaskConical /> {testing === t.name ? 'Testing…' : 'Test'}
+                </Button>
+                <Link
+                  className={buttonVariants({ size: 'sm', variant: 'ghost' })}
+                  aria-label={`Edit ${t.name}`}
+                  href={`/targets/${t.id}/edit`}
+                >
+                  <Pencil /> Edit
+                </Link>
+                <Button size="sm" variant="ghost" aria-label={`Delete ${t.name}`} onClick={() => onDelete(t.name)}>
+                  <Trash2 /> Delete
+                </Button>
+              </div>
             </TableCell>
           </TableRow>
         ))}

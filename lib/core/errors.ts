@@ -30,12 +30,15 @@ export interface AppErrorOptions {
   retryAfterSeconds?: number;
   /** A job failing with a retryable error is re-queued while attempts remain. */
   retryable?: boolean;
+  /** For invalid_input: a message per input field (dotted path, e.g. `auth.password`), so a form can show each beside its field. */
+  fields?: Record<string, string>;
 }
 
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly retryAfterSeconds?: number;
   readonly retryable: boolean;
+  readonly fields?: Record<string, string>;
 
   constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -43,6 +46,7 @@ export class AppError extends Error {
     this.code = code;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.retryable = options.retryable ?? false;
+    this.fields = options.fields;
   }
 }
 

@@ -1,7 +1,9 @@
-import { HardDrive } from 'lucide-react';
+import { HardDrive, Plus } from 'lucide-react';
+import Link from 'next/link';
 import { EmptyState } from '@/components/shell/empty-state';
 import { PageHeader } from '@/components/shell/page-header';
-import { TargetsTable } from '@/components/targets/targets-table';
+import { TargetsManager } from '@/components/targets/targets-manager';
+import { buttonVariants } from '@/components/ui/button';
 import { listTargets } from '@/lib/core/targets/targets';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
@@ -17,19 +19,18 @@ export default async function TargetsPage() {
       <PageHeader
         title="Targets"
         description="Where backups are stored: a local directory, S3-compatible storage or an SFTP server."
+        actions={
+          <Link className={buttonVariants()} href="/targets/new">
+            <Plus /> Add target
+          </Link>
+        }
       />
       {targets.length === 0 ? (
         <EmptyState icon={HardDrive} title="No backup targets yet">
-          Add one with <code>cloudos-backup targets add</code>.
+          Add one to choose where backups go.
         </EmptyState>
       ) : (
-        <div className="grid gap-3">
-          <TargetsTable targets={targets} />
-          <p className="text-sm text-muted-foreground">
-            Adding, editing and testing targets from this page is coming; until then use{' '}
-            <code>cloudos-backup targets add | test | remove</code>.
-          </p>
-        </div>
+        <TargetsManager targets={targets} />
       )}
     </>
   );

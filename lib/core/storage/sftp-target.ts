@@ -237,6 +237,11 @@ export class SftpTarget implements StorageTarget {
     return testTargetConnection(this);
   }
 
+  /** Connects and logs in (checking the host key) without touching any file. */
+  async verifyConnection(): Promise<void> {
+    await this.connection();
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;

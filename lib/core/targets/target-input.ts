@@ -1,12 +1,20 @@
 import path from 'node:path';
-import { z } from 'zod';
+import { type ZodType, z } from 'zod';
+import { AppError } from '../errors';
 
 const name = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, 'The name must be 1–64 characters: letters, digits, space, ".", "_" or "-".');
 
-const keepLast = z.number().int().min(1, 'Keep at least 1 backup.').max(10_000).optional();
+const KEEP_LAST = 'Keep last must be a whole number of backups from 1 to 10000.';
+const keepLast = z.number({ error: KEEP_LAST }).int(KEEP_LAST).min(1, KEEP_LAST).max(10_000, KEEP_LAST).optional();
+
+const PORT = 'The port must be a whole number from 1 to 65535.';
+const port = z.number({ error: PORT }).int(PORT).min(1, PORT).max(65535, PORT).optional();
+
+const PRIVATE_KEY = 'Paste the whole private key, from -----BEGIN to -----END.';
+const privateKey = z.string().includes('PRIVATE KEY', { message: PRIVATE_KEY });
 
 export const localTargetInput = z.object({
   kind: z.literal('local'),
@@ -48,15 +56,11 @@ export const sftpTargetInput = z.object({
   kind: z.literal('sftp'),
   name,
   host: z.string().trim().min(1, 'Enter the SFTP server host name or address.'),
-  port: z.number().int().min(1).max(65535).optional(),
+  port,
   username: z.string().trim().min(1, 'Enter the SFTP user name.'),
   auth: z.discriminatedUnion('method', [
     z.object({ method: z.literal('password'), password: z.string().min(1, 'Enter the password.') }),
-    z.object({
-      method: z.literal('key'),
-      privateKey: z.string().includes('PRIVATE KEY', { message: 'Paste the whole private key, from -----BEGIN to -----END.' }),
-      passphrase: z.string().optional(),
-    }),
+    z.object({ method: z.literal('key'), privateKey, passphrase: z.string().optional() }),
   ]),
   remotePath: z.string().trim().startsWith('/', 'The remote path must be absolute, like /home/backup/cloudos.'),
   keepLast,
@@ -66,6 +70,48 @@ export const sftpTargetInput = z.object({
 export const targetInput = z.discriminatedUnion('kind', [localTargetInput, s3TargetInput, sftpTargetInput]);
 export type TargetInput = z.infer<typeof targetInput>;
 export type TargetKind = TargetInput['kind'];
+
+// An empty secret on an edit means "keep the stored one": forms never receive secrets, so
+// they cannot send the current value back.
+const keptSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+/**
+ * What editing a target takes: the same fields and rules as creating one, but secrets may be
+ * left out to keep the stored ones. A new private key is checked like on creation.
+ */
+export const targetEditInput = z.discriminatedUnion('kind', [
+  localTargetInput,
+  s3TargetInput.extend({ secretAccessKey: keptSecret }),
+  sftpTargetInput.extend({
+    auth: z.discriminatedUnion('method', [
+      z.object({ method: z.literal('password'), password: keptSecret }),
+      z.object({
+        method: z.literal('key'),
+        privateKey: keptSecret.refine((k) => k === undefined || k.includes('PRIVATE KEY'), PRIVATE_KEY),
+        passphrase: keptSecret,
+      }),
+    ]),
+  }),
+]);
+export type TargetEditInput = z.infer<typeof targetEditInput>;
+
+/**
+ * Parses input, or throws invalid_input carrying the first problem as the message and one
+ * message per field (dotted path) so a form can show each beside its field.
+ */
+export function parseInput<T>(schema: ZodType<T>, raw: unknown, what = 'target'): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.join('.') || '_';
+    fields[key] ??= issue.message;
+  }
+  throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? `Invalid ${what}.`, { fields });
+}
 
 /** Splits an input into what may be shown (config) and what must be sealed (secrets). */
 export function splitSecrets(input: TargetInput): { config: Record<string, unknown>; secrets: Record<string, string> | null } {

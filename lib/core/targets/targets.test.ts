@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initializeInstance } from '@/lib/core/setup/initialize-instance';
 import { createRemoteDir, createTestBucket, startRadosgw, startSshd } from '@/test/helpers/services';
 import { createTempInstance, type TempInstance } from '@/test/helpers/temp-instance';
-import { createTarget, listTargets, openTarget, removeTarget, testTarget } from './targets';
+import { removeTarget } from './remove-target';
+import { createTarget, listTargets, openTarget, testTarget } from './targets';
 
 let instance: TempInstance;
 const instanceKey = randomBytes(32);

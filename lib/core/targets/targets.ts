@@ -8,7 +8,7 @@ import { S3Target, type S3TargetConfig } from '../storage/s3-target';
 import { SftpTarget, type SftpTargetConfig } from '../storage/sftp-target';
 import type { ConnectionTest, StorageTarget } from '../storage/storage-target';
 import { withRetries } from '../storage/with-retries';
-import { splitSecrets, type TargetKind, targetInput } from './target-input';
+import { parseInput, splitSecrets, type TargetKind, targetInput } from './target-input';
 
 /** A target as the UI, API and CLI see it: never a secret, only whether one is set. */
 export interface TargetView {
@@ -23,6 +23,15 @@ export interface TargetView {
 }
 
 const SECRET_CONTEXT = (id: string) => `target:${id}:secrets`;
+
+/** Seals a target's secrets with the instance key, bound to the target's id. */
+export function sealSecrets(instanceKey: Buffer, id: string, secrets: Record<string, string> | null): string | null {
+  return secrets ? seal(instanceKey, SECRET_CONTEXT(id), JSON.stringify(secrets)) : null;
+}
+
+export function unsealSecrets(instanceKey: Buffer, row: Target): Record<string, string> {
+  return row.secrets ? (JSON.parse(unseal(instanceKey, SECRET_CONTEXT(row.id), row.secrets)) as Record<string, string>) : {};
+}
 
 export function toTargetView(row: Target): TargetView {
   return {
@@ -46,11 +55,8 @@ export async function createTarget(
   rawInput: unknown,
   options: { isDefault?: boolean } = {},
 ): Promise<TargetView> {
-  const parsed = targetInput.safeParse(rawInput);
-  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'Invalid target.');
-  const input = parsed.data;
-  if (await db.target.findUnique({ where: { name: input.name } }))
-    throw new AppError('conflict', `A target named "${input.name}" already exists.`);
+  const input = parseInput(targetInput, rawInput);
+  if (await db.target.findUnique({ where: { name: input.name } })) throw nameTaken(input.name);
   const id = randomUUID();
   const { config, secrets } = splitSecrets(input);
   const row = await db.target.create({
@@ -59,7 +65,7 @@ export async function createTarget(
       name: input.name,
       kind: input.kind,
       config: JSON.stringify(config),
-      secrets: secrets ? seal(instanceKey, SECRET_CONTEXT(id), JSON.stringify(secrets)) : null,
+      secrets: sealSecrets(instanceKey, id, secrets),
       keepLast: input.keepLast ?? null,
       isDefault: options.isDefault ?? false,
     },
@@ -67,11 +73,22 @@ export async function createTarget(
   return toTargetView(row);
 }
 
+export function nameTaken(name: string): AppError {
+  return new AppError('conflict', `A target named "${name}" already exists.`, { fields: { name: 'This name is taken.' } });
+}
+
 export async function listTargets(db: Db): Promise<TargetView[]> {
   return (await db.target.findMany({ orderBy: { createdAt: 'asc' } })).map(toTargetView);
 }
 
-async function findTarget(db: Db, name: string): Promise<Target> {
+/** One target by id (the UI's links use ids, which survive a rename). */
+export async function getTargetView(db: Db, id: string): Promise<TargetView> {
+  const row = await db.target.findUnique({ where: { id } });
+  if (!row) throw new AppError('not_found', 'This target does not exist (any more).');
+  return toTargetView(row);
+}
+
+export async function findTarget(db: Db, name: string): Promise<Target> {
   const row = await db.target.findUnique({ where: { name } });
   if (!row) throw new AppError('not_found', `There is no target named "${name}".`);
   return row;
@@ -82,11 +99,10 @@ type StoredLocal = { path: string };
 type StoredS3 = Omit<S3TargetConfig, 'secretAccessKey'>;
 type StoredSftp = Omit<SftpTargetConfig, 'auth' | 'hostKeySha256'> & { authMethod: 'password' | 'key' };
 
-function buildDriver(row: Target, instanceKey: Buffer): StorageTarget {
+/** The driver for a stored row; `hostKeySha256` overrides the pinned SFTP host key. */
+export function buildDriver(row: Target, instanceKey: Buffer, options: { hostKeySha256?: string } = {}): StorageTarget {
   const config: unknown = JSON.parse(row.config);
-  const secrets = row.secrets
-    ? (JSON.parse(unseal(instanceKey, SECRET_CONTEXT(row.id), row.secrets)) as Record<string, string>)
-    : {};
+  const secrets = unsealSecrets(instanceKey, row);
   switch (row.kind as TargetKind) {
     case 'local':
       return new LocalTarget((config as StoredLocal).path);
@@ -98,7 +114,7 @@ function buildDriver(row: Target, instanceKey: Buffer): StorageTarget {
         authMethod === 'password'
           ? { method: 'password' as const, password: secrets.password ?? '' }
           : { method: 'key' as const, privateKey: secrets.privateKey ?? '', passphrase: secrets.passphrase };
-      return new SftpTarget({ ...rest, auth, hostKeySha256: row.hostKeySha256 ?? undefined });
+      return new SftpTarget({ ...rest, auth, hostKeySha256: options.hostKeySha256 ?? row.hostKeySha256 ?? undefined });
     }
     default:
       throw new AppError('internal', `Unknown target kind "${row.kind}".`);
@@ -117,17 +133,29 @@ export async function openTarget(db: Db, instanceKey: Buffer, name: string): Pro
   return withRetries(buildDriver(await findTarget(db, name), instanceKey));
 }
 
+export interface TargetTestResult extends ConnectionTest {
+  /**
+   * Set when an SFTP server presented another host key than the pinned one (the test then
+   * failed at its first step). The user may trust `seenSha256` with acceptHostKey.
+   */
+  hostKeyMismatch?: { pinnedSha256: string; seenSha256: string };
+}
+
 /**
  * Runs the step-by-step connection test and records its outcome. An SFTP server's host key
  * is pinned on the first successful test; later connections refuse a different key.
  */
-export async function testTarget(db: Db, instanceKey: Buffer, name: string): Promise<ConnectionTest> {
+export async function testTarget(db: Db, instanceKey: Buffer, name: string): Promise<TargetTestResult> {
   const row = await findTarget(db, name);
   const driver = buildDriver(row, instanceKey);
   try {
-    const result = await driver.testConnection();
+    const result: TargetTestResult = await driver.testConnection();
     const failed = result.steps.find((s) => !s.ok);
     const seenHostKey = driver instanceof SftpTarget ? driver.seenHostKeySha256 : null;
+    // The driver records the key the server presented before it checks it against the pin, so
+    // a differing seen key is exactly the refused-key case.
+    if (!result.ok && seenHostKey && row.hostKeySha256 && seenHostKey !== row.hostKeySha256)
+      result.hostKeyMismatch = { pinnedSha256: row.hostKeySha256, seenSha256: seenHostKey };
     await db.target.update({
       where: { id: row.id },
       data: {
@@ -141,9 +169,4 @@ export async function testTarget(db: Db, instanceKey: Buffer, name: string): Pro
   } finally {
     await driver.close();
   }
-}
-
-export async function removeTarget(db: Db, name: string): Promise<void> {
-  const row = await findTarget(db, name);
-  await db.target.delete({ where: { id: row.id } });
 }

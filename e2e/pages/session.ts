@@ -1,0 +1,25 @@
+import { expect, type Page } from '@playwright/test';
+import { ADMIN, SetupPage } from './auth-pages';
+
+/** Completes first-run setup when this spec runs on a fresh instance (it may run alone). */
+export async function ensureSetUp(page: Page): Promise<void> {
+  await page.goto('/login');
+  if (/\/setup$/.test(page.url())) await new SetupPage(page).completeWithOwnPassphrase();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+/**
+ * Signs the page's browser context in through the API. first-run.spec.ts ends by locking
+ * sign-in for a minute (its rate-limit test), so a 429 waits out Retry-After.
+ */
+export async function signIn(page: Page): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const response = await page.request.post('/api/auth/login', { data: ADMIN });
+    if (response.status() !== 429) {
+      expect(response.status()).toBe(200);
+      return;
+    }
+    await page.waitForTimeout((Number(response.headers()['retry-after']) || 5) * 1000);
+  }
+  throw new Error('sign-in stayed rate-limited');
+}
