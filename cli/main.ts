@@ -1,7 +1,7 @@
 import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-error';
-import { ARCHIVE_USAGE, INIT_USAGE, JOBS_USAGE, PASSPHRASE_USAGE, TARGETS_USAGE } from './usage';
+import { APPS_USAGE, ARCHIVE_USAGE, BACKUP_USAGE, INIT_USAGE, JOBS_USAGE, PASSPHRASE_USAGE, TARGETS_USAGE } from './usage';
 
 const USAGE = `cloudos-backup — encrypted backups for Cloud OS
 
@@ -10,6 +10,8 @@ ${JOBS_USAGE}
 ${ARCHIVE_USAGE}
 ${PASSPHRASE_USAGE}
 ${TARGETS_USAGE}
+${APPS_USAGE}
+${BACKUP_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -27,6 +29,11 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'archive') return (await import('./commands/archive')).runArchive(rest);
   if (command === 'passphrase') return (await import('./commands/passphrase')).runPassphrase(rest);
   if (command === 'targets') return (await import('./commands/targets')).runTargets(rest);
+  if (command === 'apps') return (await import('./commands/apps')).runApps(rest);
+  if (command === 'demo-apps') return (await import('./commands/demo-apps')).runDemoApps(rest);
+  if (command === 'backup') return (await import('./commands/backup')).runBackupCommand(rest);
+  if (command === 'list') return (await import('./commands/backup')).runListCommand(rest);
+  if (command === 'show') return (await import('./commands/backup')).runShowCommand(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

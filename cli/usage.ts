@@ -20,3 +20,14 @@ export const TARGETS_USAGE = `Usage: cloudos-backup targets add local NAME --pat
        cloudos-backup targets list [--json]
        cloudos-backup targets test NAME [--json]
        cloudos-backup targets remove NAME [--forget-backups]`;
+
+export const APPS_USAGE = `Usage: cloudos-backup apps list [--json]
+       cloudos-backup demo-apps [--json]
+  demo-apps creates sample apps (photos, notes, vault) in CLOUDOS_APPS_DIR to try backups on;
+  it refuses to touch apps that exist.`;
+
+export const BACKUP_USAGE = `Usage: cloudos-backup backup --target NAME (--full | --apps a,b) [--json]
+       cloudos-backup list [--target NAME] [--json]
+       cloudos-backup show ID [--json]
+  backup runs here and now (Ctrl-C cancels it) and prints the backup id and its SHA-256.
+  ID may be the start of a backup id (at least 6 characters).`;

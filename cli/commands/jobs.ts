@@ -1,16 +1,10 @@
 import { parseArgs } from 'node:util';
-import type { Db } from '../../lib/core/db/client';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
-import { claimJobById } from '../../lib/core/jobs/claim-job';
 import { enqueueJob } from '../../lib/core/jobs/enqueue-job';
-import { isTerminalStatus, type JobView } from '../../lib/core/jobs/job-types';
-import { getJob, listJobs } from '../../lib/core/jobs/list-jobs';
-import { makeWorkerId } from '../../lib/core/jobs/recover-jobs';
-import { runClaimedJob } from '../../lib/core/jobs/run-job';
-import { sleep } from '../../lib/core/util/sleep';
-import { jobHandlers } from '../../worker/handlers';
+import { listJobs } from '../../lib/core/jobs/list-jobs';
 import { UsageError } from '../cli-error';
 import { formatTable, printJson, printLine } from '../output';
+import { runJobHere } from '../run-job-here';
 
 export async function runJobs(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -67,28 +61,8 @@ async function jobsRun(argv: string[]): Promise<number> {
   const { db } = await prepareInstance();
   const queued = await enqueueJob(db, 'selftest', payload, { createdBy: 'cli' });
   if (!values.json) printLine(`Job ${queued.id} queued.`);
-  const job = await runHereOrWait(db, queued.id);
+  const job = await runJobHere(db, queued.id);
   if (values.json) printJson(job);
   else printLine(`Job ${job.id} ${job.status}${job.errorMessage ? `: ${job.errorMessage}` : ''}`);
   return job.status === 'succeeded' ? 0 : 1;
-}
-
-/** Runs the job in this process, unless a worker claimed it first; then follows it. */
-async function runHereOrWait(db: Db, jobId: string): Promise<JobView> {
-  const workerId = makeWorkerId('cli');
-  const claimed = await claimJobById(db, jobId, { workerId });
-  if (claimed) {
-    const shutdown = new AbortController();
-    const onSignal = () => shutdown.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    await runClaimedJob(db, claimed, jobHandlers, { workerId, shutdownSignal: shutdown.signal });
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  for (;;) {
-    const job = await getJob(db, jobId);
-    if (isTerminalStatus(job.status)) return job;
-    await sleep(500);
-  }
 }

@@ -71,6 +71,7 @@ export async function recoverInterruptedBackups(db: Db, instanceKey: Buffer, doc
           : {}),
       },
     });
+    if (row.jobId) await db.appLock.deleteMany({ where: { jobId: row.jobId } });
     recovered.push(row.id);
   }
   return recovered;
