@@ -38,7 +38,9 @@ describe('.env files and interpolation', () => {
 
   it('interpolates $VAR, ${VAR}, defaults and $$', () => {
     const env = { DIR: '/srv', EMPTY: '' };
-    expect(interpolate('${DIR}/a:$DIR/b:${MISSING:-./def}:${EMPTY:-e}:${EMPTY-e}:$$HOME', env)).toBe('/srv/a:/srv/b:./def:e::$HOME');
+    expect(interpolate('${DIR}/a:$DIR/b:${MISSING:-./def}:${EMPTY:-e}:${EMPTY-e}:$$HOME', env)).toBe(
+      '/srv/a:/srv/b:./def:e::$HOME',
+    );
   });
 });
 
