@@ -40,6 +40,12 @@ export default defineConfig({
       ],
     },
   },
+  // first-run.spec.ts sets the fresh instance up through its setup page, so it must run
+  // before any spec that signs in (files otherwise run in name order: backups < first-run).
+  projects: [
+    { name: 'first-run', testMatch: 'first-run.spec.ts' },
+    { name: 'signed-in', testIgnore: 'first-run.spec.ts', dependencies: ['first-run'] },
+  ],
   webServer: {
     command: 'node scripts/start.mjs',
     url: `${baseURL}/api/healthz`,
