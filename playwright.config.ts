@@ -2,10 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { prepareE2eApps } from './e2e/fixtures/backup-apps';
 
 // One fresh data directory per run. Set here once and inherited by the test workers, which
 // re-evaluate this file.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'cloudos-e2e-'));
+// Fixture apps and the docker stand-in the server's backups see (no Docker engine runs here).
+const appsEnv = prepareE2eApps();
 const port = Number(process.env.E2E_PORT ?? 3217);
 const baseURL = `http://127.0.0.1:${port}`;
 
@@ -16,6 +19,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   timeout: 60_000,
+  globalTeardown: './e2e/global-teardown.ts',
   expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: '.test-output/e2e.json' }]],
   use: {
@@ -36,6 +40,12 @@ export default defineConfig({
       ],
     },
   },
+  // first-run.spec.ts sets the fresh instance up through its setup page, so it must run
+  // before any spec that signs in (files otherwise run in name order: backups < first-run).
+  projects: [
+    { name: 'first-run', testMatch: 'first-run.spec.ts' },
+    { name: 'signed-in', testIgnore: 'first-run.spec.ts', dependencies: ['first-run'] },
+  ],
   webServer: {
     command: 'node scripts/start.mjs',
     url: `${baseURL}/api/healthz`,
@@ -43,6 +53,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { CLOUDOS_DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(port) },
+    env: { CLOUDOS_DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(port), ...appsEnv },
   },
 });

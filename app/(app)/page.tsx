@@ -1,8 +1,13 @@
-import { Archive } from 'lucide-react';
-import { EmptyState } from '@/components/shell/empty-state';
+import { Play } from 'lucide-react';
+import Link from 'next/link';
+import { ActiveBackupCard } from '@/components/backups/active-backup-card';
+import { LastBackupsCard } from '@/components/backups/last-backups-card';
 import { PageHeader } from '@/components/shell/page-header';
 import { WorkerStatusCard } from '@/components/shell/worker-status-card';
+import { buttonVariants } from '@/components/ui/button';
+import { lastSuccessfulBackups } from '@/lib/core/backup/catalog';
 import { getInstanceHealth } from '@/lib/core/health/get-instance-health';
+import { findActiveJob } from '@/lib/core/jobs/list-jobs';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
 
@@ -11,16 +16,37 @@ export const metadata = { title: 'Dashboard' };
 export default async function DashboardPage() {
   await requirePageUser();
   const { db } = await getInstance();
-  const health = await getInstanceHealth(db);
+  const [health, last, active] = await Promise.all([
+    getInstanceHealth(db),
+    lastSuccessfulBackups(db),
+    findActiveJob(db, 'backup'),
+  ]);
   return (
     <>
-      <PageHeader title="Dashboard" description="The state of your backups at a glance." />
-      <div className="grid gap-4">
+      <PageHeader
+        title="Dashboard"
+        description="The state of your backups at a glance."
+        actions={
+          <Link className={buttonVariants()} href="/backups/new">
+            <Play /> Backup now
+          </Link>
+        }
+      />
+      <div className="grid gap-4 md:grid-cols-2">
+        <ActiveBackupCard job={active} />
         <WorkerStatusCard health={health} />
-        <EmptyState icon={Archive} title="No backups yet">
-          Backups of your apps will be listed here with their health, once backup targets and backups are available in this
-          version.
-        </EmptyState>
+        <LastBackupsCard
+          title="Last backup per app"
+          description="The newest successful backup holding each app."
+          entries={last.perApp}
+          emptyText="No app has been backed up successfully yet."
+        />
+        <LastBackupsCard
+          title="Last backup per target"
+          description="The newest successful backup stored on each target."
+          entries={last.perTarget}
+          emptyText="No backup has been stored successfully yet."
+        />
       </div>
     </>
   );

@@ -9,6 +9,8 @@ import { fetchJson } from '@/lib/client/fetch-json';
 import { useJobEvents } from '@/lib/client/use-job-events';
 import type { JobView } from '@/lib/core/jobs/job-types';
 import { formatDateTime, formatJobType } from './format';
+import { JobLogList } from './job-log-list';
+import { JobProgressDetails } from './job-progress-details';
 import { JobStatusBadge } from './job-status-badge';
 
 /** A job's progress bar, details and log, following the job live over SSE. */
@@ -55,6 +57,7 @@ export function JobLive({ initial }: { initial: JobView }) {
           {job.errorMessage && job.status !== 'succeeded' && (
             <Alert tone={job.status === 'cancelled' ? 'warning' : 'danger'}>{job.errorMessage}</Alert>
           )}
+          <JobProgressDetails job={job} />
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-muted-foreground">Created</dt>
             <dd>{formatDateTime(job.createdAt)}</dd>
@@ -70,20 +73,7 @@ export function JobLive({ initial }: { initial: JobView }) {
           <CardTitle>Log</CardTitle>
         </CardHeader>
         <CardContent>
-          {logs.length === 0 ? (
-            <p className="text-sm text-muted-foreground">{done ? 'No log lines.' : 'Waiting for log lines…'}</p>
-          ) : (
-            <ol className="max-h-96 overflow-y-auto font-mono text-xs" aria-label="Job log">
-              {logs.map((line) => (
-                <li
-                  key={line.id}
-                  className={line.level === 'error' ? 'text-destructive' : line.level === 'warn' ? 'text-warning' : ''}
-                >
-                  <time className="text-muted-foreground">{new Date(line.createdAt).toLocaleTimeString()}</time> {line.message}
-                </li>
-              ))}
-            </ol>
-          )}
+          <JobLogList logs={logs} emptyText={done ? 'No log lines.' : 'Waiting for log lines…'} />
         </CardContent>
       </Card>
     </div>

@@ -1,8 +1,9 @@
-import { Archive, Calendar, HardDrive, LayoutDashboard, ListChecks, Settings } from 'lucide-react';
+import { Archive, Boxes, Calendar, HardDrive, LayoutDashboard, ListChecks, Settings } from 'lucide-react';
 
 export const NAV_ITEMS = [
   { href: '/', label: 'Dashboard', icon: LayoutDashboard },
   { href: '/backups', label: 'Backups', icon: Archive },
+  { href: '/apps', label: 'Apps', icon: Boxes },
   { href: '/targets', label: 'Targets', icon: HardDrive },
   { href: '/schedules', label: 'Schedules', icon: Calendar },
   { href: '/jobs', label: 'Jobs', icon: ListChecks },

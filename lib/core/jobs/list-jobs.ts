@@ -18,3 +18,10 @@ export async function listJobLogs(db: Db, jobId: string, afterId = 0, limit = 50
   const rows = await db.jobLog.findMany({ where: { jobId, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: limit });
   return rows.map((r) => ({ id: r.id, level: r.level, message: r.message, createdAt: r.createdAt.toISOString() }));
 }
+
+/** The running job of a type, else the oldest queued one (what the dashboard shows as "now"). */
+export async function findActiveJob(db: Db, type: string): Promise<JobView | null> {
+  const running = await db.job.findFirst({ where: { type, status: 'running' }, orderBy: { startedAt: 'desc' } });
+  const job = running ?? (await db.job.findFirst({ where: { type, status: 'queued' }, orderBy: { createdAt: 'asc' } }));
+  return job ? toJobView(job) : null;
+}
