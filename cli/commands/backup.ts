@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { backupRequestSchema } from '../../lib/core/backup/backup-request';
 import { getBackup, listBackups } from '../../lib/core/backup/catalog';
-import { AppError } from '../../lib/core/errors';
+import { requestBackup } from '../../lib/core/backup/request-backup';
+import { getEnv } from '../../lib/core/env';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
-import { enqueueJob } from '../../lib/core/jobs/enqueue-job';
 import type { JobView } from '../../lib/core/jobs/job-types';
 import { UsageError } from '../cli-error';
 import { formatBytes } from '../format-bytes';
@@ -33,9 +33,8 @@ export async function runBackupCommand(argv: string[]): Promise<number> {
   const request = backupRequestSchema.safeParse({ target: values.target, scope: values.full ? 'full' : 'apps', apps });
   if (!request.success) throw new UsageError(request.error.issues[0]?.message ?? 'invalid backup request');
   const { db } = await prepareInstance();
-  if (!(await db.target.findUnique({ where: { name: values.target } })))
-    throw new AppError('not_found', `There is no target named "${values.target}" (see: cloudos-backup targets list).`);
-  const queued = await enqueueJob(db, 'backup', request.data, { createdBy: 'cli' });
+  // Checked before anything is queued: a typo is answered at once and leaves no failed job.
+  const queued = await requestBackup(db, getEnv(), request.data, 'cli');
   const onTerminal = process.stderr.isTTY && !values.json;
   const job = await runJobHere(db, queued.id, onTerminal ? drawProgress : undefined);
   if (onTerminal) process.stderr.write('\r\x1b[2K');

@@ -42,7 +42,7 @@ describe('requestBackup', () => {
     const noTarget = await refusal({ target: 'nowhere', scope: 'full' });
     expect(noTarget.fields).toEqual({ target: 'There is no target named "nowhere".' });
     expect((await refusal({ target: 'disk', scope: 'apps', apps: ['ghost'] })).fields).toEqual({
-      apps: 'There is no app "ghost".',
+      apps: 'There is no app "ghost" (apps: broken, notes, photos).',
     });
     expect((await refusal({ target: 'disk', scope: 'apps', apps: ['notes', 'broken'] })).fields?.apps).toMatch(
       /^The app "broken" cannot be backed up: /,

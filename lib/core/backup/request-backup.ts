@@ -44,7 +44,12 @@ export async function requestBackup(
     const apps = await listApps(env.appsDir, new DockerRuntime(env.dockerBin));
     for (const id of request.apps) {
       const app = apps.find((a) => a.id === id);
-      const problem = !app ? `There is no app "${id}".` : app.error ? `The app "${id}" cannot be backed up: ${app.error}` : null;
+      const known = apps.map((a) => a.id).join(', ') || 'none';
+      const problem = !app
+        ? `There is no app "${id}" (apps: ${known}).`
+        : app.error
+          ? `The app "${id}" cannot be backed up: ${app.error}`
+          : null;
       if (problem) throw new AppError('invalid_input', problem, { fields: { apps: problem } });
     }
   }
