@@ -4,15 +4,19 @@ import path from 'node:path';
 export interface TreeSize {
   files: number;
   bytes: number;
-  /** Relative paths of SQLite database files found (by their header, not their name). */
+  /** Relative paths of SQLite database files found (named like one, with its header). */
   sqliteFiles: string[];
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0');
 const header = Buffer.alloc(SQLITE_MAGIC.length);
+// The names apps give their SQLite files (vaultwarden db.sqlite3, Home Assistant
+// home-assistant_v2.db, Jellyfin library.db, …). Only these are opened to check the header:
+// opening every file of a large tree would double the cost of the scan.
+const SQLITE_NAME = /\.(db|db3|sqlite|sqlite3)$/i;
 
 function isSqlite(file: string, size: number): boolean {
-  if (size < 512 || size % 512 !== 0) return false; // SQLite files are whole pages
+  if (size < 512 || size % 512 !== 0 || !SQLITE_NAME.test(file)) return false; // whole pages
   const fd = openSync(file, 'r');
   try {
     return readSync(fd, header, 0, header.length, 0) === header.length && header.equals(SQLITE_MAGIC);
