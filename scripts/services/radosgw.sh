@@ -2,6 +2,8 @@
 # A throwaway Ceph radosgw on loopback for the S3 tests (DESIGN.md §8): one monitor, one
 # memstore OSD, no manager, auth none, v1 messenger, pool size 1, beast frontend.
 #   radosgw.sh start   — starts it (idempotent) and writes $DIR/s3.env for the tests
+#   radosgw.sh user NAME — creates (idempotent) another S3 user and prints its keys as
+#                        S3_ACCESS_KEY_ID=… / S3_SECRET_ACCESS_KEY=… lines (for access tests)
 #   radosgw.sh stop    — stops it and removes its data
 # Needs: apt-get install --no-install-recommends radosgw ceph-mon ceph-osd ceph-common
 set -euo pipefail
@@ -138,8 +140,24 @@ ENV
   log "ready on http://127.0.0.1:$RGW_PORT (credentials in $DIR/s3.env)"
 }
 
+# Keys are derived from the name, so asking again for the same user prints the same keys.
+user() {
+  local name=$1
+  [[ $name =~ ^[a-z0-9-]{3,32}$ ]] || { log "user name: 3-32 of a-z, 0-9, -"; return 2; }
+  local access secret
+  access=$(printf '%s' "cloudos-$name" | sha256sum | cut -c1-20 | tr a-f A-F)
+  secret=$(printf '%s' "cloudos-secret-$name" | sha256sum | cut -c1-40)
+  # A concurrent caller may create it between our check and our create: check again.
+  radosgw-admin -c "$CONF" user info --uid="$name" >/dev/null 2>&1 ||
+    radosgw-admin -c "$CONF" user create --uid="$name" --display-name="Cloud OS tests ($name)" \
+      --access-key="$access" --secret-key="$secret" >/dev/null ||
+    radosgw-admin -c "$CONF" user info --uid="$name" >/dev/null
+  printf 'S3_ACCESS_KEY_ID=%s\nS3_SECRET_ACCESS_KEY=%s\n' "$access" "$secret"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  user) user "${2:-}" ;;
+  *) echo "usage: $0 start|stop|user NAME" >&2; exit 2 ;;
 esac

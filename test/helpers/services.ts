@@ -27,6 +27,21 @@ export function startSshd(): Record<string, string> {
   return readEnvFile(path.join(SERVICES_DIR, 'sshd', 'sftp.env'));
 }
 
+/** Another S3 user on the test radosgw (created once, same keys every time): its keys. */
+export function createS3User(name: string): { accessKeyId: string; secretAccessKey: string } {
+  const output = execFileSync('bash', [path.join(ROOT, 'scripts/services/radosgw.sh'), 'user', name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const keys = Object.fromEntries(
+    output
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
+  return { accessKeyId: keys.S3_ACCESS_KEY_ID ?? '', secretAccessKey: keys.S3_SECRET_ACCESS_KEY ?? '' };
+}
+
 /** A new, empty bucket on the test radosgw. */
 export async function createTestBucket(s3: Record<string, string>, prefix = 'test'): Promise<string> {
   const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
