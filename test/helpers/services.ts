@@ -42,6 +42,11 @@ export function createS3User(name: string): { accessKeyId: string; secretAccessK
   return { accessKeyId: keys.S3_ACCESS_KEY_ID ?? '', secretAccessKey: keys.S3_SECRET_ACCESS_KEY ?? '' };
 }
 
+/** Frees the space of deleted objects on the test radosgw now (see `radosgw.sh gc`). */
+export function collectRadosgwGarbage(): void {
+  execFileSync('bash', [path.join(ROOT, 'scripts/services/radosgw.sh'), 'gc'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 /** A new, empty bucket on the test radosgw. */
 export async function createTestBucket(s3: Record<string, string>, prefix = 'test'): Promise<string> {
   const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
