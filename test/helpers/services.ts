@@ -72,3 +72,36 @@ export function createRemoteDir(sftp: Record<string, string>, prefix = 'run', mo
   chmodSync(dir, mode);
   return dir;
 }
+
+/**
+ * Kills the sshd processes serving this process's own connections to the test sshd on
+ * `port`, as a crashed or restarted server would end them; other processes' connections
+ * (the sshd is shared) and the listener are left alone. Returns how many were dropped.
+ */
+export function dropOwnSshConnections(port: number): number {
+  const sockets = execFileSync('ss', ['-tnpH', 'state', 'established'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((columns) => columns.length >= 5)
+    .map(([, , local = '', peer = '', ...users]) => ({
+      localPort: Number(local.slice(local.lastIndexOf(':') + 1)),
+      peerPort: Number(peer.slice(peer.lastIndexOf(':') + 1)),
+      pids: [...users.join(' ').matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])),
+    }));
+  const ours = new Set(sockets.filter((s) => s.peerPort === port && s.pids.includes(process.pid)).map((s) => s.localPort));
+  const listener = Number(readFileSync(path.join(SERVICES_DIR, 'sshd', 'sshd.pid'), 'utf8'));
+  let dropped = 0;
+  for (const socket of sockets) {
+    if (socket.localPort !== port || !ours.has(socket.peerPort)) continue;
+    for (const pid of socket.pids) {
+      if (pid === listener) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // already gone
+      }
+    }
+    dropped += 1;
+  }
+  return dropped;
+}
