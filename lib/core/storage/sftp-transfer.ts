@@ -3,11 +3,15 @@ import { type Channel, call } from './sftp-calls';
 /**
  * Pipelined SFTP reads and writes over an open handle. One request at a time (what ssh2's
  * streams do) waits a round trip per chunk and reached ~17 MB/s on loopback; keeping several
- * requests in flight, as ssh2's fastPut/fastGet do, fills the connection. Memory stays at
- * about CHUNK × IN_FLIGHT per transfer.
+ * requests in flight, as ssh2's fastPut/fastGet do, fills the connection. Sizes were measured
+ * with `npm run bench:targets` (docs/ARCHITECTURE.md): reads gain from bigger chunks (fewer
+ * turns of the generator per byte), writes did not. OpenSSH takes up to 255 KiB per request;
+ * ssh2 splits bigger ones for other servers. Memory stays at chunk × in-flight per transfer.
  */
-export const CHUNK = 64 * 1024;
-export const IN_FLIGHT = 32;
+export const WRITE_CHUNK = 64 * 1024;
+export const WRITES_IN_FLIGHT = 32;
+export const READ_CHUNK = 128 * 1024;
+export const READS_IN_FLIGHT = 32;
 
 function aborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new Error('Cancelled.');
@@ -49,10 +53,10 @@ export async function writeAll(
     for await (const piece of body) {
       aborted(signal);
       const bytes = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-      for (let offset = 0; offset < bytes.length; offset += CHUNK) {
-        await waitUntil(() => pending < IN_FLIGHT || failure !== null);
+      for (let offset = 0; offset < bytes.length; offset += WRITE_CHUNK) {
+        await waitUntil(() => pending < WRITES_IN_FLIGHT || failure !== null);
         if (failure) throw failure;
-        const length = Math.min(CHUNK, bytes.length - offset);
+        const length = Math.min(WRITE_CHUNK, bytes.length - offset);
         pending += 1;
         sftp.write(handle, bytes, offset, length, position, settled);
         position += length;
@@ -69,7 +73,7 @@ export async function writeAll(
 }
 
 /**
- * Reads bytes [start, end) in order, with up to IN_FLIGHT reads outstanding. A short read
+ * Reads bytes [start, end) in order, with up to READS_IN_FLIGHT reads outstanding. A short read
  * (the server may return less than asked) is completed before anything after it is yielded;
  * the end of the file ends the stream early.
  */
@@ -89,8 +93,8 @@ export async function* readRange(
   const queue: { position: number; length: number; data: Promise<Buffer> }[] = [];
   let next = start;
   const fill = () => {
-    while (queue.length < IN_FLIGHT && next < end) {
-      const length = Math.min(CHUNK, end - next);
+    while (queue.length < READS_IN_FLIGHT && next < end) {
+      const length = Math.min(READ_CHUNK, end - next);
       const data = read(next, length);
       data.catch(() => {}); // observed when its turn comes; not an unhandled rejection meanwhile
       queue.push({ position: next, length, data });
