@@ -2,6 +2,11 @@
 # A throwaway Ceph radosgw on loopback for the S3 tests (DESIGN.md §8): one monitor, one
 # memstore OSD, no manager, auth none, v1 messenger, pool size 1, beast frontend.
 #   radosgw.sh start   — starts it (idempotent) and writes $DIR/s3.env for the tests
+#   radosgw.sh user NAME — creates (idempotent) another S3 user and prints its keys as
+#                        S3_ACCESS_KEY_ID=… / S3_SECRET_ACCESS_KEY=… lines (for access tests)
+#   radosgw.sh gc      — frees the space of deleted and overwritten objects now (radosgw
+#                        otherwise waits two hours; the memstore OSD holds only 4 GiB, and
+#                        a full OSD blocks every write)
 #   radosgw.sh stop    — stops it and removes its data
 # Needs: apt-get install --no-install-recommends radosgw ceph-mon ceph-osd ceph-common
 set -euo pipefail
@@ -47,6 +52,12 @@ wait_for() { # what, seconds, command...
 }
 
 start() {
+  # Test files and engineers start it in parallel: without a lock, two starts from scratch kill
+  # each other's daemons (an OSD then meets the other cluster's monitor: "wrong fsid"). The
+  # lock lives beside $DIR, which stop removes.
+  mkdir -p "$(dirname "$DIR")"
+  exec 9>"$DIR.lock"
+  flock 9
   if [ -f "$DIR/s3.env" ] && curl -fsS -o /dev/null "http://127.0.0.1:$RGW_PORT/"; then
     log "already running on 127.0.0.1:$RGW_PORT"
     return 0
@@ -108,7 +119,7 @@ CONF
   ceph-authtool --create-keyring "$DIR/keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
   monmaptool --create --add a "v1:127.0.0.1:$MON_PORT" --fsid "$fsid" "$DIR/monmap" >/dev/null
   ceph-mon -c "$CONF" --mkfs -i a --monmap "$DIR/monmap" --keyring "$DIR/keyring"
-  ceph-mon -c "$CONF" -i a
+  ceph-mon -c "$CONF" -i a 9>&- # daemons must not keep the start lock
   wait_for "the monitor" 30 ceph -c "$CONF" --connect-timeout 2 mon stat
 
   local osd_uuid osd_id
@@ -118,14 +129,14 @@ CONF
   ceph -c "$CONF" osd crush add-bucket localhost host >/dev/null
   ceph -c "$CONF" osd crush move localhost root=default >/dev/null
   ceph -c "$CONF" osd crush add "osd.$osd_id" 1.0 host=localhost >/dev/null
-  ceph-osd -c "$CONF" -i "$osd_id"
+  ceph-osd -c "$CONF" -i "$osd_id" 9>&-
   wait_for "the OSD" 60 sh -c "ceph -c '$CONF' osd stat | grep -q '1 up'"
 
   for pool in .rgw.root default.rgw.control default.rgw.meta default.rgw.log default.rgw.buckets.index default.rgw.buckets.data default.rgw.buckets.non-ec; do
     ceph -c "$CONF" osd pool create "$pool" 8 8 >/dev/null 2>&1
     ceph -c "$CONF" osd pool application enable "$pool" rgw >/dev/null 2>&1
   done
-  radosgw -c "$CONF" -n client.rgw.a
+  radosgw -c "$CONF" -n client.rgw.a 9>&-
   wait_for "radosgw" 60 curl -fsS -o /dev/null "http://127.0.0.1:$RGW_PORT/"
   radosgw-admin -c "$CONF" user create --uid=cloudos-test --display-name="Cloud OS tests" \
     --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" >/dev/null
@@ -138,8 +149,25 @@ ENV
   log "ready on http://127.0.0.1:$RGW_PORT (credentials in $DIR/s3.env)"
 }
 
+# Keys are derived from the name, so asking again for the same user prints the same keys.
+user() {
+  local name=$1
+  [[ $name =~ ^[a-z0-9-]{3,32}$ ]] || { log "user name: 3-32 of a-z, 0-9, -"; return 2; }
+  local access secret
+  access=$(printf '%s' "cloudos-$name" | sha256sum | cut -c1-20 | tr a-f A-F)
+  secret=$(printf '%s' "cloudos-secret-$name" | sha256sum | cut -c1-40)
+  # A concurrent caller may create it between our check and our create: check again.
+  radosgw-admin -c "$CONF" user info --uid="$name" >/dev/null 2>&1 ||
+    radosgw-admin -c "$CONF" user create --uid="$name" --display-name="Cloud OS tests ($name)" \
+      --access-key="$access" --secret-key="$secret" >/dev/null ||
+    radosgw-admin -c "$CONF" user info --uid="$name" >/dev/null
+  printf 'S3_ACCESS_KEY_ID=%s\nS3_SECRET_ACCESS_KEY=%s\n' "$access" "$secret"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  user) user "${2:-}" ;;
+  gc) radosgw-admin -c "$CONF" gc process --include-all ;;
+  *) echo "usage: $0 start|stop|user NAME|gc" >&2; exit 2 ;;
 esac

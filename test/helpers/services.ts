@@ -27,6 +27,26 @@ export function startSshd(): Record<string, string> {
   return readEnvFile(path.join(SERVICES_DIR, 'sshd', 'sftp.env'));
 }
 
+/** Another S3 user on the test radosgw (created once, same keys every time): its keys. */
+export function createS3User(name: string): { accessKeyId: string; secretAccessKey: string } {
+  const output = execFileSync('bash', [path.join(ROOT, 'scripts/services/radosgw.sh'), 'user', name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const keys = Object.fromEntries(
+    output
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
+  return { accessKeyId: keys.S3_ACCESS_KEY_ID ?? '', secretAccessKey: keys.S3_SECRET_ACCESS_KEY ?? '' };
+}
+
+/** Frees the space of deleted objects on the test radosgw now (see `radosgw.sh gc`). */
+export function collectRadosgwGarbage(): void {
+  execFileSync('bash', [path.join(ROOT, 'scripts/services/radosgw.sh'), 'gc'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 /** A new, empty bucket on the test radosgw. */
 export async function createTestBucket(s3: Record<string, string>, prefix = 'test'): Promise<string> {
   const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
@@ -51,4 +71,37 @@ export function createRemoteDir(sftp: Record<string, string>, prefix = 'run', mo
   chownSync(dir, owner.uid, owner.gid);
   chmodSync(dir, mode);
   return dir;
+}
+
+/**
+ * Kills the sshd processes serving this process's own connections to the test sshd on
+ * `port`, as a crashed or restarted server would end them; other processes' connections
+ * (the sshd is shared) and the listener are left alone. Returns how many were dropped.
+ */
+export function dropOwnSshConnections(port: number): number {
+  const sockets = execFileSync('ss', ['-tnpH', 'state', 'established'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((columns) => columns.length >= 5)
+    .map(([, , local = '', peer = '', ...users]) => ({
+      localPort: Number(local.slice(local.lastIndexOf(':') + 1)),
+      peerPort: Number(peer.slice(peer.lastIndexOf(':') + 1)),
+      pids: [...users.join(' ').matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])),
+    }));
+  const ours = new Set(sockets.filter((s) => s.peerPort === port && s.pids.includes(process.pid)).map((s) => s.localPort));
+  const listener = Number(readFileSync(path.join(SERVICES_DIR, 'sshd', 'sshd.pid'), 'utf8'));
+  let dropped = 0;
+  for (const socket of sockets) {
+    if (socket.localPort !== port || !ours.has(socket.peerPort)) continue;
+    for (const pid of socket.pids) {
+      if (pid === listener) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // already gone
+      }
+    }
+    dropped += 1;
+  }
+  return dropped;
 }

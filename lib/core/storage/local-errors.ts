@@ -18,7 +18,7 @@ export function translateLocalError(error: unknown, path: string, doing: 'write'
     case 'EPERM':
       return new AppError(
         'access_denied',
-        `Permission denied: the Cloud OS process (${processUser()}) cannot ${doing} ${path}. Give it write access to the directory, or choose another.`,
+        `Permission denied: the Cloud OS process (${processUser()}) cannot ${doing === 'write' ? 'write to' : doing} ${path}. Give it ${doing === 'write' ? 'write' : 'read'} access to the directory, or choose another.`,
         { cause: error },
       );
     case 'EROFS':

@@ -1,9 +1,14 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { describeStorageContract } from '@/test/storage-contract';
 import { LocalTarget } from './local-target';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const run = promisify(execFile);
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -47,4 +52,33 @@ describe('local directory: configuration errors', () => {
     });
     rmSync(dir, { recursive: true, force: true });
   });
+});
+
+describe('local directory: permissions', () => {
+  // Root ignores file modes, so the check runs in a child process as nobody (uid 65534)
+  // against a directory root owns with mode 0755, as a real deployment would meet it.
+  it('says which user cannot write where', async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'cloudos-local-perm-'));
+    const home = path.join(base, 'home'); // HOME and TMPDIR (tsx's cache) for the child
+    const backups = path.join(base, 'backups');
+    mkdirSync(home);
+    chownSync(home, 65534, 65534);
+    mkdirSync(backups, { mode: 0o755 });
+    chmodSync(base, 0o755);
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'test/helpers/local-target-probe.ts'), backups],
+        { cwd: ROOT, uid: 65534, gid: 65534, env: { ...process.env, HOME: home, TMPDIR: home } },
+      );
+      const message = `Permission denied: the Cloud OS process (user nobody, uid 65534) cannot write to ${backups}. Give it write access to the directory, or choose another.`;
+      expect(JSON.parse(stdout)).toEqual({
+        connection: { ok: false, steps: [{ step: 'write', ok: false, message }] },
+        put: { code: 'access_denied', message },
+      });
+      expect(readdirSync(backups)).toEqual([]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

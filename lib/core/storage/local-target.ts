@@ -43,8 +43,9 @@ export class LocalTarget implements StorageTarget {
     const full = this.pathOf(key);
     await this.assertRoot();
     const dir = path.dirname(full);
-    await mkdir(dir, { recursive: true }).catch((error) => {
-      throw translateLocalError(error, dir, 'write');
+    await mkdir(dir, { recursive: true }).catch(async (error) => {
+      // Name the directory that refused: the deepest one that exists, not the one we wanted.
+      throw translateLocalError(error, await deepestExisting(dir), 'write');
     });
     const temp = path.join(dir, `.${path.basename(full)}.tmp-${randomBytes(6).toString('hex')}`);
     let fd: number | null = null;
@@ -150,6 +151,12 @@ export class LocalTarget implements StorageTarget {
   }
 
   async close(): Promise<void> {}
+}
+
+async function deepestExisting(dir: string): Promise<string> {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if ((await stat(at).catch(() => null)) || at === path.dirname(at)) return at;
+  }
 }
 
 async function* readRange(file: string, start: number, end: number, signal?: AbortSignal): AsyncGenerator<Buffer> {

@@ -1,6 +1,6 @@
 import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestBucket, startRadosgw } from '@/test/helpers/services';
+import { createS3User, createTestBucket, startRadosgw } from '@/test/helpers/services';
 import { describeStorageContract } from '@/test/storage-contract';
 import { partSizeFor, S3Target, type S3TargetConfig } from './s3-target';
 
@@ -61,6 +61,18 @@ describe('S3: errors a user would see', () => {
     },
     60_000,
   );
+
+  it("another user's bucket: access denied, naming the permissions the key needs", async () => {
+    const bucket = await newBucket(); // owned by the main test user
+    const target = new S3Target(config({ bucket, ...createS3User('cloudos-stranger') }));
+    const message = `Access denied to bucket "${bucket}". The key needs s3:PutObject, s3:GetObject, s3:ListBucket, s3:DeleteObject and s3:AbortMultipartUpload on it.`;
+    expect(await target.testConnection()).toEqual({ ok: false, steps: [{ step: 'write', ok: false, message }] });
+    await expect(target.get('x')).rejects.toMatchObject({ code: 'access_denied', message });
+    await expect(target.stat('x')).rejects.toMatchObject({ code: 'access_denied', message });
+    await expect(target.list('').next()).rejects.toMatchObject({ code: 'access_denied', message });
+    await expect(target.delete('x')).rejects.toMatchObject({ code: 'access_denied', message });
+    await target.close();
+  }, 60_000);
 
   it('finds and aborts multipart uploads left open by a crash', async () => {
     const bucket = await newBucket();

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createRemoteDir, startSshd } from '@/test/helpers/services';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRemoteDir, dropOwnSshConnections, startSshd } from '@/test/helpers/services';
 import { describeStorageContract } from '@/test/storage-contract';
 import { SftpTarget, type SftpTargetConfig } from './sftp-target';
 
@@ -105,5 +105,72 @@ describe('SFTP: errors a user would see', () => {
       message: expect.stringMatching(/host key of 127.0.0.1:\d+ changed/),
     });
     await pinned.close();
+  }, 60_000);
+});
+
+async function* bytesOf(text: string): AsyncGenerator<Buffer> {
+  yield Buffer.from(text);
+}
+
+async function textOf(body: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const part of body) parts.push(Buffer.from(part));
+  return Buffer.concat(parts).toString();
+}
+
+describe('SFTP: dropped connections', () => {
+  it('reconnects by itself when the server ended the connection between operations', async () => {
+    const printed = [vi.spyOn(console, 'log'), vi.spyOn(console, 'error')];
+    const port = Number(sftp.SFTP_PORT);
+    const target = new SftpTarget(config());
+    try {
+      await target.put('a/one', bytesOf('one'));
+      // Each drop finds exactly one connection of ours: the one the last operation re-opened.
+      expect(dropOwnSshConnections(port)).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // noticed while idle
+      await target.put('a/two', bytesOf('two'));
+      expect(dropOwnSshConnections(port)).toBe(1); // noticed by the next operation
+      expect(await textOf(await target.get('a/one'))).toBe('one');
+      expect(dropOwnSshConnections(port)).toBe(1);
+      const keys: string[] = [];
+      for await (const object of target.list('a/')) keys.push(object.key);
+      expect(keys).toEqual(['a/one', 'a/two']);
+      expect(dropOwnSshConnections(port)).toBe(1);
+      expect(await target.stat('a/two')).toMatchObject({ key: 'a/two', size: 3 });
+      expect(dropOwnSshConnections(port)).toBe(1);
+      await target.delete('a/one');
+      expect(await target.stat('a/one')).toBeNull();
+    } finally {
+      await target.close();
+    }
+    for (const spy of printed) expect(spy).not.toHaveBeenCalled();
+  }, 60_000);
+
+  it('a put cut off mid-stream fails as retryable and leaves nothing behind once reconnected', async () => {
+    const printed = [vi.spyOn(console, 'log'), vi.spyOn(console, 'error')];
+    const settings = config();
+    const target = new SftpTarget(settings);
+    async function* dropsMidway(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(4 * 1024 * 1024, 1);
+      expect(dropOwnSshConnections(Number(sftp.SFTP_PORT))).toBe(1);
+      yield Buffer.alloc(4 * 1024 * 1024, 2);
+      yield Buffer.alloc(4 * 1024 * 1024, 3);
+    }
+    try {
+      await expect(target.put('cut/off.bin', dropsMidway())).rejects.toMatchObject({
+        code: 'unreachable',
+        retryable: true,
+        message: expect.stringMatching(/connection to the SFTP server 127.0.0.1:\d+ dropped during the operation/),
+      });
+      expect(await target.stat('cut/off.bin')).toBeNull(); // reconnects, and removes the temporary
+      expect(walk(settings.remotePath)).toEqual([]);
+    } finally {
+      await target.close();
+    }
+    // ssh2-sftp-client's default listeners would have printed "Global end/close listener".
+    for (const spy of printed) {
+      expect(spy).not.toHaveBeenCalled();
+      spy.mockRestore();
+    }
   }, 60_000);
 });

@@ -1,0 +1,147 @@
+// One measurement of scripts/bench-targets.ts, run in its own process so that its peak RSS is
+// its own: `node --import tsx scripts/bench-targets-run.ts '<json spec>'` prints
+// {"seconds", "bytes", "peakRss"}. Connecting happens before the clock starts. Modules are
+// imported where used, so that each process's peak RSS holds only what its transfer needs.
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { SFTPWrapper } from 'ssh2';
+import type { StorageTarget } from '../lib/core/storage/storage-target';
+
+export interface RunSpec {
+  kind: 'local' | 's3' | 'sftp';
+  impl: 'driver' | 'floor';
+  op: 'up' | 'down';
+  /** The local file uploaded, or written by a download. */
+  file: string;
+  size: number;
+  /** Local: the target directory. S3: the bucket. SFTP: the remote directory. */
+  where: string;
+  s3?: Record<string, string>;
+  sftp?: Record<string, string>;
+}
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as RunSpec;
+const KEY = `bench/${spec.impl}.bin`;
+const MiB = 1024 * 1024;
+
+async function driver(): Promise<StorageTarget> {
+  if (spec.kind === 'local') {
+    const { LocalTarget } = await import('../lib/core/storage/local-target');
+    return new LocalTarget(spec.where);
+  }
+  if (spec.kind === 's3') {
+    const { S3Target } = await import('../lib/core/storage/s3-target');
+    const s3 = spec.s3 ?? {};
+    return new S3Target({
+      endpoint: s3.S3_ENDPOINT,
+      region: s3.S3_REGION ?? 'us-east-1',
+      bucket: spec.where,
+      accessKeyId: s3.S3_ACCESS_KEY_ID ?? '',
+      secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '',
+    });
+  }
+  const { SftpTarget } = await import('../lib/core/storage/sftp-target');
+  const sftp = spec.sftp ?? {};
+  return new SftpTarget({
+    host: sftp.SFTP_HOST ?? '127.0.0.1',
+    port: Number(sftp.SFTP_PORT),
+    username: sftp.SFTP_USERNAME ?? '',
+    auth: { method: 'password', password: sftp.SFTP_PASSWORD ?? '' },
+    remotePath: spec.where,
+  });
+}
+
+async function runDriver(): Promise<() => Promise<void>> {
+  const target = await driver();
+  await target.stat('bench/warm-up'); // connects (SFTP)
+  if (spec.op === 'up')
+    return async () => {
+      await target.put(KEY, createReadStream(spec.file, { highWaterMark: MiB }), { sizeHint: spec.size });
+      await target.close();
+    };
+  return async () => {
+    await pipeline(Readable.from(await target.get(KEY)), createWriteStream(spec.file));
+    await target.close();
+  };
+}
+
+/** Plain copy through the file system, fsynced when uploading as the driver does. */
+async function localFloor(): Promise<() => Promise<void>> {
+  const stored = path.join(spec.where, KEY);
+  await mkdir(path.dirname(stored), { recursive: true });
+  const [from, to] = spec.op === 'up' ? [spec.file, stored] : [stored, spec.file];
+  return async () => {
+    await pipeline(createReadStream(from, { highWaterMark: MiB }), createWriteStream(to));
+    if (spec.op === 'up') {
+      const handle = await open(to, 'r+');
+      await handle.sync();
+      await handle.close();
+    }
+  };
+}
+
+/** One PutObject (no multipart) / one GetObject of the same bytes with the bare SDK. */
+async function s3Floor(): Promise<() => Promise<void>> {
+  const { GetObjectCommand, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const s3 = spec.s3 ?? {};
+  const client = new S3Client({
+    endpoint: s3.S3_ENDPOINT,
+    region: s3.S3_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID ?? '', secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const params = { Bucket: spec.where, Key: KEY };
+  if (spec.op === 'up')
+    return async () => {
+      await client.send(
+        new PutObjectCommand({ ...params, Body: createReadStream(spec.file, { highWaterMark: MiB }), ContentLength: spec.size }),
+      );
+    };
+  return async () => {
+    const response = await client.send(new GetObjectCommand(params));
+    await pipeline(response.Body as Readable, createWriteStream(spec.file));
+  };
+}
+
+/** ssh2's own fastPut / fastGet (64 requests of 32 KiB in flight). */
+async function sftpFloor(): Promise<() => Promise<void>> {
+  const { Client } = await import('ssh2');
+  const settings = spec.sftp ?? {};
+  const ssh = new Client();
+  const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
+    ssh.on('ready', () => ssh.sftp((error, channel) => (error ? reject(error) : resolve(channel)))).on('error', reject);
+    ssh.connect({
+      host: settings.SFTP_HOST,
+      port: Number(settings.SFTP_PORT),
+      username: settings.SFTP_USERNAME,
+      password: settings.SFTP_PASSWORD,
+    });
+  });
+  const remote = path.posix.join(spec.where, `floor.bin`);
+  const done = (resolve: () => void, reject: (e: unknown) => void) => (error?: Error | null) =>
+    error ? reject(error) : resolve();
+  return async () => {
+    await new Promise<void>((resolve, reject) =>
+      spec.op === 'up'
+        ? sftp.fastPut(spec.file, remote, done(resolve, reject))
+        : sftp.fastGet(remote, spec.file, done(resolve, reject)),
+    );
+    ssh.end();
+  };
+}
+
+const prepare = spec.impl === 'driver' ? runDriver : { local: localFloor, s3: s3Floor, sftp: sftpFloor }[spec.kind];
+const transfer = await prepare();
+const started = performance.now();
+await transfer();
+const seconds = (performance.now() - started) / 1000;
+// VmHWM, not resourceUsage().maxRSS: Linux carries ru_maxrss over fork and exec, so a child
+// would report its parent's size whenever the parent was bigger.
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+const peakRss = hwm ? Number(hwm) * 1024 : process.resourceUsage().maxRSS * 1024;
+process.stdout.write(JSON.stringify({ seconds, bytes: spec.size, peakRss }));
