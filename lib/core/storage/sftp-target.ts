@@ -299,10 +299,16 @@ export class SftpTarget implements StorageTarget {
     const full = this.pathOf(key);
     const dir = path.dirname(full);
     const prefix = `.${path.basename(full)}.tmp-`;
-    await this.run(async (client) => {
-      if ((await client.exists(dir)) !== 'd') return;
-      for (const entry of await client.list(dir)) {
-        if (entry.name.startsWith(prefix)) await client.delete(path.join(dir, entry.name), true);
+    await this.run(async (channel) => {
+      const entries = await readDirectory(channel, dir).catch((error: unknown) => {
+        if (isMissing(error)) return [];
+        throw error;
+      });
+      for (const entry of entries.filter((e) => e.name.startsWith(prefix))) {
+        const temp = path.join(dir, entry.name);
+        await call(channel, (done) => channel.sftp.unlink(temp, done)).catch((error) => {
+          if (!isMissing(error)) throw error;
+        });
       }
     }, dir);
   }
