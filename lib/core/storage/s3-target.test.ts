@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createS3User, createTestBucket, startRadosgw } from '@/test/helpers/services';
@@ -98,4 +99,27 @@ describe('S3: errors a user would see', () => {
     expect(partSizeFor(fiveTiB) * 10_000).toBeGreaterThanOrEqual(fiveTiB);
     expect(partSizeFor(100 * 1024 * 1024)).toBe(8 * 1024 * 1024);
   });
+});
+
+describe('S3: a server that accepts connections and never answers', () => {
+  it('fails with "cannot reach" after the idle timeout instead of hanging', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket)); // reads nothing, answers nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const target = new S3Target(config({ endpoint: `http://127.0.0.1:${port}`, timeouts: { connectMs: 1000, idleMs: 1000 } }));
+    try {
+      const started = Date.now();
+      await expect(target.stat('x')).rejects.toMatchObject({
+        code: 'unreachable',
+        message: expect.stringContaining(`Cannot reach the S3 endpoint http://127.0.0.1:${port}`),
+      });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      await target.close();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  }, 30_000);
 });

@@ -25,7 +25,13 @@ export interface S3TargetConfig {
   secretAccessKey: string;
   /** Folder inside the bucket, e.g. "cloudos/"; empty for the bucket's root. */
   prefix?: string;
+  /** How long a connection may take, and a request may stay silent (tests shorten them). */
+  timeouts?: { connectMs: number; idleMs: number };
 }
+
+// A server that accepts a connection and then never answers (a full Ceph blocks every write)
+// must fail the backup with a reason, not hang it forever.
+const DEFAULT_TIMEOUTS = { connectMs: 10_000, idleMs: 120_000 };
 
 const MiB = 1024 * 1024;
 const MIN_PART = 8 * MiB;
@@ -65,6 +71,10 @@ export class S3Target implements StorageTarget {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
+      requestHandler: {
+        connectionTimeout: (config.timeouts ?? DEFAULT_TIMEOUTS).connectMs,
+        socketTimeout: (config.timeouts ?? DEFAULT_TIMEOUTS).idleMs,
+      },
     });
     this.client.middlewareStack.add(
       (next) => async (args) => {
