@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { appOverview } from '../../lib/core/apps/app-overview';
 import { getEnv } from '../../lib/core/env';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
+import { formatBytes } from '../../lib/core/util/format-bytes';
 import { UsageError } from '../cli-error';
-import { formatBytes } from '../format-bytes';
 import { formatTable, printJson, printLine } from '../output';
 
 export async function runApps(argv: string[]): Promise<number> {

@@ -5,8 +5,8 @@ import { requestBackup } from '../../lib/core/backup/request-backup';
 import { getEnv } from '../../lib/core/env';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
 import type { JobView } from '../../lib/core/jobs/job-types';
+import { formatBytes } from '../../lib/core/util/format-bytes';
 import { UsageError } from '../cli-error';
-import { formatBytes } from '../format-bytes';
 import { formatTable, printJson, printLine } from '../output';
 import { runJobHere } from '../run-job-here';
 

@@ -8,18 +8,7 @@ export function formatJobType(type: string): string {
   return JOB_TYPE_LABELS[type] ?? type;
 }
 
-/** Decimal units (as disks and transfer rates are sold), one decimal from kB up. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes } from '@/lib/core/util/format-bytes';
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '—';

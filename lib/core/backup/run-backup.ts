@@ -9,6 +9,7 @@ import type { ProgressUpdate } from '../jobs/job-progress';
 import { DockerRuntime } from '../runtime/docker-runtime';
 import { loadBackupKeys } from '../setup/backup-keys';
 import { openTarget } from '../targets/targets';
+import { formatBytes } from '../util/format-bytes';
 import type { BackupRequest } from './backup-request';
 import { BackupStream } from './backup-stream';
 import { signManifest } from './manifest';
@@ -121,7 +122,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
   try {
     await log(
       `Backing up ${request.scope === 'full' ? 'the full system' : appIds.join(', ')} to ${request.target}: ` +
-        `${plan.filesTotal} files, ${(plan.bytesTotal / 1e6).toFixed(1)} MB of app data.`,
+        `${plan.filesTotal} files, ${formatBytes(plan.bytesTotal)} of app data.`,
     );
     context.reportProgress({
       phase: 'Preparing the target',
@@ -212,7 +213,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
       },
     });
     await log(
-      `Backup ${id} stored: ${(stats.storedBytes / 1e6).toFixed(1)} MB (from ${(contents.bytes / 1e6).toFixed(1)} MB), SHA-256 ${stats.sha256}.`,
+      `Backup ${id} stored: ${formatBytes(stats.storedBytes)} (from ${formatBytes(contents.bytes)}), SHA-256 ${stats.sha256}.`,
     );
     return {
       backupId: id,
