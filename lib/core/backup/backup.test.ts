@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setConsistencyMode } from '@/lib/core/apps/app-settings';
 import { AppError } from '@/lib/core/errors';
+import type { ProgressUpdate } from '@/lib/core/jobs/job-progress';
 import { loadBackupKeys } from '@/lib/core/setup/backup-keys';
 import { S3Target } from '@/lib/core/storage/s3-target';
 import type { StorageTarget } from '@/lib/core/storage/storage-target';
@@ -110,6 +111,7 @@ async function leftovers(name: string): Promise<string[]> {
 describe.each(['local', 's3', 'sftp'])('a full-system backup to %s', (targetName) => {
   let result: Awaited<ReturnType<BackupHarness['backup']>>;
   let target: StorageTarget;
+  const progress: ProgressUpdate = {};
 
   beforeAll(async () => {
     harness.docker.clearCalls();
@@ -124,7 +126,10 @@ describe.each(['local', 's3', 'sftp'])('a full-system backup to %s', (targetName
       ),
     ];
     try {
-      result = await harness.backup({ target: targetName, scope: 'full' });
+      result = await harness.backup(
+        { target: targetName, scope: 'full' },
+        { reportProgress: (update) => Object.assign(progress, update) },
+      );
     } finally {
       for (const stop of stopWriters) stop();
     }
@@ -180,6 +185,14 @@ describe.each(['local', 's3', 'sftp'])('a full-system backup to %s', (targetName
     expect(contents.apps.find((a) => a.id === 'notes')?.files).toBeGreaterThanOrEqual(10_000 + 2);
     expect(contents.files).toBe(row.fileCount);
     rmSync(dest, { recursive: true, force: true });
+  });
+
+  it('reported progress that ends at the total it announced', () => {
+    // The databases grow while they are written to, so "ends at" is within a few percent.
+    expect(progress.phase).toBe('Finalising');
+    expect(progress.bytesDone).toBe(result.logicalBytes);
+    expect(Math.abs((progress.bytesDone ?? 0) / (progress.bytesTotal ?? 1) - 1)).toBeLessThan(0.05);
+    expect(progress.filesTotal).toBeGreaterThan(10_000);
   });
 
   it('stopped exactly the running containers of the app that needs it, and started them again', () => {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { getConsistencyOverrides } from '../apps/app-settings';
 import { listApps } from '../apps/inventory';
 import { ArchiveEncryptor } from '../archive/encrypt-archive';
@@ -13,7 +14,7 @@ import { formatBytes } from '../util/format-bytes';
 import type { BackupRequest } from './backup-request';
 import { BackupStream } from './backup-stream';
 import { signManifest } from './manifest';
-import { planBackup } from './plan-backup';
+import { type BackupPlan, planBackup } from './plan-backup';
 import { Quiescer } from './quiesce';
 import { archiveKey, ensureRepository, manifestKey, putSmallObject } from './repository';
 import { snapshotDatabase } from './system-snapshot';
@@ -124,10 +125,13 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
       `Backing up ${request.scope === 'full' ? 'the full system' : appIds.join(', ')} to ${request.target}: ` +
         `${plan.filesTotal} files, ${formatBytes(plan.bytesTotal)} of app data.`,
     );
+    // Progress counts every byte put into the archive: the volumes, and also the Compose files
+    // and the system database, so that 100 % means done.
+    const bytesTotal = plan.bytesTotal + extraBytes(plan, env.databasePath);
     context.reportProgress({
       phase: 'Preparing the target',
       bytesDone: 0,
-      bytesTotal: plan.bytesTotal,
+      bytesTotal,
       filesTotal: plan.filesTotal,
     });
     const keys = await loadBackupKeys(db, instanceKey);
@@ -149,7 +153,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
       onProgress: ({ files, bytes, currentPath }) => {
         const seconds = (Date.now() - began) / 1000;
         const rate = seconds > 0 ? bytes / seconds : 0;
-        const eta = rate > 0 && plan.bytesTotal > bytes ? formatEta((plan.bytesTotal - bytes) / rate) : '';
+        const eta = rate > 0 && bytesTotal > bytes ? formatEta((bytesTotal - bytes) / rate) : '';
         context.reportProgress({
           phase,
           bytesDone: bytes,
@@ -166,13 +170,13 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
     async function* body(): AsyncGenerator<Buffer> {
       for await (const piece of encryptor.encrypt(stream.stream())) yield Buffer.from(piece);
     }
-    await target.put(objectKey, body(), { signal, sizeHint: plan.bytesTotal });
+    await target.put(objectKey, body(), { signal, sizeHint: bytesTotal });
     uploaded = true;
     await quiescer.restartAll();
     const stats = encryptor.stats;
     const contents = stream.contents;
     if (!stats || !contents) throw new AppError('internal', 'The archive stream ended early.');
-    context.reportProgress({ phase: 'Finalising', currentItem: null, bytesDone: contents.bytes });
+    context.reportProgress({ phase: 'Finalising', currentItem: null, bytesDone: contents.bytes, message: null });
     const stored = await target.stat(objectKey);
     if (!stored || stored.size !== stats.storedBytes) {
       throw new AppError(
@@ -259,6 +263,19 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
     await target.close().catch(() => {});
     await releaseLocks();
   }
+}
+
+function sizeOf(file: string | null): number {
+  try {
+    return file ? statSync(file).size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function extraBytes(plan: BackupPlan, databasePath: string): number {
+  const compose = plan.apps.reduce((n, { app }) => n + sizeOf(app.composeFile) + sizeOf(app.envFile), 0);
+  return compose + (plan.includeSystem ? sizeOf(databasePath) + sizeOf(`${databasePath}-wal`) : 0);
 }
 
 async function removeQuietly(...operations: Promise<void>[]): Promise<void> {
