@@ -39,7 +39,10 @@ function isUnder(child: string, parent: string): boolean {
 }
 
 /** Which apps of the backup the request means; refuses anything the backup does not hold. */
-export function chooseApps(request: RestoreRequest, manifest: BackupManifest): string[] {
+export function chooseApps(
+  request: RestoreRequest,
+  manifest: Pick<BackupManifest, 'id' | 'scope'> & { contents: { apps: { id: string }[] } },
+): string[] {
   const inBackup = manifest.contents.apps.map((a) => a.id);
   if (request.system) {
     if (manifest.scope !== 'full')
