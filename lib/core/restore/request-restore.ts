@@ -24,7 +24,8 @@ export async function requestRestore(db: Db, rawInput: unknown, createdBy: strin
   const backup = await finishedBackup(db, request.backupId);
   // The catalog's copy of the contents; the job checks the target's signed manifest again.
   chooseApps(request, { id: backup.id, scope: backup.scope, contents: { apps: backup.contents?.apps ?? [] } });
-  return enqueueJob(db, 'restore', { ...request, backupId: backup.id }, { createdBy });
+  // Never retried by itself: an interrupted restore is finished or rolled back from its journal.
+  return enqueueJob(db, 'restore', { ...request, backupId: backup.id }, { createdBy, maxAttempts: 1 });
 }
 
 /** Queues a verification of a finished backup. */

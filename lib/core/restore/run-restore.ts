@@ -6,6 +6,7 @@ import { acquireAppLocks } from '../jobs/app-locks';
 import type { ProgressUpdate } from '../jobs/job-progress';
 import { DockerRuntime } from '../runtime/docker-runtime';
 import { checkFreeSpace, chooseApps, createStaging, planRestore, removeStaging } from './plan-restore';
+import { RestoreJournal } from './restore-journal';
 import { type RestoreRequest, restoreRequestSchema } from './restore-request';
 import { CORRUPTED_MESSAGE, stageBackup } from './stage-backup';
 import { openStoredBackup, StoredBackupProblem } from './stored-backup';
@@ -56,6 +57,7 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
   let releaseLocks: (() => Promise<void>) | null = null;
   let plans: Awaited<ReturnType<typeof planRestore>> = [];
   let staged = false;
+  let journal: RestoreJournal | null = null;
   try {
     const appIds = chooseApps(request, stored.manifest);
     const runtime = new DockerRuntime(env.dockerBin);
@@ -67,6 +69,12 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
 
     const total = stored.manifest.storedBytes;
     context.reportProgress({ phase: 'Downloading and verifying', bytesDone: 0, bytesTotal: total });
+    journal = await RestoreJournal.create(env.dataDir, {
+      jobId: context.jobId,
+      backupId,
+      staging: plans.flatMap((p) => [p.stagingDir, ...p.volumes.map((v) => v.stagingRoot)]),
+      apps: plans.map((p) => ({ id: p.id, state: 'pending', steps: [] })),
+    });
     staged = true;
     await createStaging(plans);
     await stageBackup(stored, plans, {
@@ -82,7 +90,7 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
     for (const plan of plans) {
       context.reportProgress({ phase: `Swapping ${plan.id}`, currentItem: plan.id });
       try {
-        await swapApp(plan, { runtime, restoreId, log, hooks: context.hooks });
+        await swapApp(plan, { runtime, restoreId, log, journal: journal ?? undefined, hooks: context.hooks });
         result.restored.push(plan.id);
         await log(`Restored ${plan.id}.`);
       } catch (error) {
@@ -94,8 +102,17 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
     context.reportProgress({ phase: 'Finished', currentItem: null });
     return result;
   } finally {
-    if (staged)
-      await removeStaging(plans).catch((error: unknown) => log(`Could not remove the staging: ${String(error)}`, 'warn'));
+    const cleaned =
+      !staged ||
+      (await removeStaging(plans).then(
+        () => true,
+        async (error: unknown) => {
+          await log(`Could not remove the staging (recovery will): ${String(error)}`, 'warn');
+          return false;
+        },
+      ));
+    // Every app is swapped or rolled back and the staging is gone: nothing left to recover.
+    if (cleaned) await journal?.remove();
     await stored.target.close().catch(() => {});
     await releaseLocks?.();
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { COMPOSE_FILE_NAMES } from '../apps/inventory';
 import type { ComposeProject, DockerRuntime } from '../runtime/docker-runtime';
 import type { PlannedAppRestore } from './plan-restore';
+import type { RestoreJournal } from './restore-journal';
 
 type Log = (message: string, level?: 'info' | 'warn' | 'error') => Promise<void>;
 
@@ -21,12 +22,13 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * on the same filesystem, so every step is atomic. On any failure the steps done so far are
  * undone in reverse order (the old data renamed back) and the stopped containers started;
  * the error is rethrown. The moved-aside data is deleted only after the whole swap succeeded.
+ * Each step is written to the journal before it is taken, for recovery after a crash.
  */
 export async function swapApp(
   plan: PlannedAppRestore,
-  context: { runtime: DockerRuntime; restoreId: string; log: Log; hooks?: SwapHooks },
+  context: { runtime: DockerRuntime; restoreId: string; log: Log; journal?: RestoreJournal; hooks?: SwapHooks },
 ): Promise<void> {
-  const { runtime, restoreId, log } = context;
+  const { runtime, restoreId, log, journal } = context;
   const step = async (name: string) => context.hooks?.beforeStep?.(plan.id, name);
   const undo: { what: string; run: () => Promise<void> }[] = [];
   const aside: string[] = [];
@@ -36,11 +38,13 @@ export async function swapApp(
     const moved = `${live}.before-restore-${restoreId}`;
     await mkdir(path.dirname(live), { recursive: true });
     if (await exists(live)) {
+      await journal?.step(plan.id, { kind: 'aside', live, aside: moved });
       await rename(live, moved);
       aside.push(moved);
       undo.push({ what: `put ${live} back`, run: () => rename(moved, live) });
     }
     if (staged) {
+      await journal?.step(plan.id, { kind: 'in', live, staged });
       await rename(staged, live);
       undo.push({ what: `take the restored ${live} out`, run: () => rm(live, { recursive: true, force: true }) });
     }
@@ -52,6 +56,8 @@ export async function swapApp(
       const services = [...new Set((await runtime.containers(plan.current)).filter((c) => c.running).map((c) => c.service))];
       if (services.length > 0) {
         stopped = { project: plan.current, services };
+        const { project, composeFile, dir } = plan.current;
+        await journal?.step(plan.id, { kind: 'stop', project: { project, composeFile, dir }, services });
         await log(`Stopping ${plan.id} (${services.join(', ')}) to replace its data.`);
         await runtime.stop(plan.current, services);
       }
@@ -84,7 +90,9 @@ export async function swapApp(
           log(`Could not start ${plan.id} again: ${message(startError)}. Start it by hand.`, 'error'),
         );
     }
+    await journal?.setState(plan.id, 'rolled-back').catch(() => {});
     throw error;
   }
+  await journal?.setState(plan.id, 'swapped');
   for (const moved of aside) await rm(moved, { recursive: true, force: true });
 }
