@@ -110,7 +110,9 @@ describe('cloudos-backup restore and verify', () => {
       rmSync(`${objectFile()}.away`, { force: true });
       writeFileSync(objectFile(), original);
     }
-    const show = JSON.parse((await runCli(['verify', backupId, '--json'], env)).stdout);
-    expect(show.result).toBe('ok');
+    expect(JSON.parse((await runCli(['verify', backupId, '--json'], env)).stdout).result).toBe('ok');
+    const shown = JSON.parse((await runCli(['show', backupId, '--json'], env)).stdout);
+    expect(shown.verification).toMatchObject({ result: 'ok', message: expect.stringContaining('Every chunk authenticated') });
+    expect((await runCli(['show', backupId], env)).stdout).toMatch(/^Verified ok at \d{4}-/m);
   }, 120_000);
 });
