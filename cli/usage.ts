@@ -31,3 +31,10 @@ export const BACKUP_USAGE = `Usage: cloudos-backup backup --target NAME (--full 
        cloudos-backup show ID [--json]
   backup runs here and now (Ctrl-C cancels it) and prints the backup id and its SHA-256.
   ID may be the start of a backup id (at least 6 characters).`;
+
+export const RESTORE_USAGE = `Usage: cloudos-backup restore ID [--apps a,b] [--system] --yes [--json]
+       cloudos-backup verify ID [--json]
+  restore replaces the chosen apps' data (all apps of the backup by default) only after the
+  whole backup was read and its SHA-256 matched; an app whose swap fails is rolled back.
+  --system (system settings and user accounts) is not supported yet. verify reads and
+  authenticates the whole stored backup without restoring; exit 1 when corrupted or missing.`;

@@ -3,6 +3,7 @@ import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { prepareInstance } from '../lib/core/instance/prepare-instance';
 import { makeWorkerId } from '../lib/core/jobs/recover-jobs';
+import { recoverInterruptedRestores } from '../lib/core/restore/recover-restores';
 import { jobHandlers } from './handlers';
 import { runWorkerLoop } from './worker-loop';
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     fatal(error);
   }
   const { db, instanceKey } = await prepareInstance().catch(fatal);
-  const { dockerBin } = getEnv();
+  const { dockerBin, dataDir } = getEnv();
   const workerId = makeWorkerId('worker');
   const shutdown = new AbortController();
   let firstSignalAt = 0;
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
     workerId,
     handlers: jobHandlers,
     signal: shutdown.signal,
-    recoverMore: () => recoverInterruptedBackups(db, instanceKey, dockerBin),
+    recoverMore: async () => {
+      await recoverInterruptedBackups(db, instanceKey, dockerBin);
+      await recoverInterruptedRestores(db, dataDir, dockerBin);
+    },
     onError: (error) => console.error(`worker: ${error instanceof Error ? error.message : String(error)}`),
   });
   await db.$disconnect();

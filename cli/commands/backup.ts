@@ -116,6 +116,10 @@ export async function runShowCommand(argv: string[]): Promise<number> {
       `Size     ${formatBytes(backup.storedBytes)} stored, ${formatBytes(backup.logicalBytes)} of data, ${backup.fileCount} files`,
     );
     printLine(`SHA-256  ${backup.sha256}`);
+    const v = backup.verification;
+    printLine(
+      `Verified ${v ? `${v.result} at ${v.at}${v.message ? `: ${v.message}` : ''}` : 'never (cloudos-backup verify ID)'}`,
+    );
   }
   for (const app of backup.contents?.apps ?? []) {
     printLine(`App ${app.id} (${app.consistency}): ${app.files} files, ${formatBytes(app.bytes)}`);

@@ -14,6 +14,8 @@ export interface StandinState {
   volumes: Record<string, string>;
   /** "stop <project>" / "start <project>": that call fails like a daemon error. */
   fail?: string[];
+  /** "stop <project>" / "start <project>": that call takes this long (a window to kill its caller). */
+  delayMs?: Record<string, number>;
 }
 
 export interface StandinCall {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -119,5 +119,45 @@ describe('the extractor writes only below its destination', () => {
   it('splits names into safe components', () => {
     expect(safeComponents('./a//b/./c/')).toEqual(['a', 'b', 'c']);
     expect(() => safeComponents('a\0b')).toThrow(/NUL/);
+  });
+});
+
+describe('a routed extraction (a restore writing several staging directories)', () => {
+  const route = (a: string, b: string) => (parts: string[]) =>
+    parts[0] === 'a' ? { root: a, parts: parts.slice(1) } : parts[0] === 'b' ? { root: b, parts: parts.slice(1) } : null;
+
+  it('writes routed entries below their roots, reads the rest through without writing it', async () => {
+    const a = path.join(dir, 'stage-a');
+    const b = path.join(dir, 'stage-b');
+    mkdirSync(a);
+    mkdirSync(b);
+    const tar = Buffer.concat([
+      entry({ path: 'a', type: 'directory', mode: 0o750 }),
+      entry({ path: 'a/x/file', type: 'file' }, 'in a'),
+      entry({ path: 'other/big', type: 'file' }, 'not wanted'.repeat(100)),
+      entry({ path: 'b/file', type: 'file' }, 'in b'),
+      END_OF_ARCHIVE,
+    ]);
+    const result = await new TarExtractor(dest, { route: route(a, b) }).extract(fromBuffers(tar));
+    expect(readdirSync(a)).toEqual(['x']);
+    expect(readdirSync(b)).toEqual(['file']);
+    expect(readdirSync(dest)).toEqual([]);
+    expect(existsSync(path.join(dir, 'other'))).toBe(false);
+    // The root's own directory entry describes the root: its mode is applied to it.
+    expect(statSync(a).mode & 0o777).toBe(0o750);
+    expect(result.files).toBe(2);
+  });
+
+  it('still refuses unsafe names and entries that would replace a root', async () => {
+    const a = path.join(dir, 'stage-a');
+    mkdirSync(a);
+    const run = (...entries: Buffer[]) =>
+      new TarExtractor(dest, { route: route(a, a) }).extract(fromBuffers(Buffer.concat([...entries, END_OF_ARCHIVE])));
+    await expect(run(entry({ path: 'a/../../escape', type: 'file' }, 'x'))).rejects.toMatchObject({ code: 'unsafe_archive' });
+    await expect(run(entry({ path: 'a', type: 'file' }, 'x'))).rejects.toThrow(/would replace its destination/);
+    await expect(
+      run(entry({ path: 'a/link', type: 'symlink', linkTarget: dir }), entry({ path: 'a/link/escape', type: 'file' }, 'x')),
+    ).rejects.toThrow(/through the symlink/);
+    expect(existsSync(path.join(dir, 'escape'))).toBe(false);
   });
 });

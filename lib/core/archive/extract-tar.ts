@@ -27,6 +27,14 @@ export interface ExtractOptions {
   restoreOwners?: boolean;
   /** Check the whole stream (names, types, sizes) without writing anything. */
   dryRun?: boolean;
+  /**
+   * Where each entry goes, for a restore that writes several staging directories at once:
+   * given the entry's checked name components, a `root` (an existing, empty directory the
+   * caller created) and the components below it, or null to read the entry without writing
+   * it. `parts` may be empty only for a directory entry: it then describes `root` itself.
+   * Without a route every entry goes below `dest`.
+   */
+  route?: (parts: string[]) => { root: string; parts: string[] } | null;
 }
 
 export interface ExtractResult {
@@ -116,10 +124,20 @@ export class TarExtractor {
   }
 
   private async extractEntry(header: RawHeader, queue: ByteQueue, source: AsyncIterator<Uint8Array>): Promise<void> {
-    const parts = safeComponents(header.name);
-    const full = path.join(this.dest, ...parts);
+    const checked = safeComponents(header.name);
+    const routed = this.options.route ? this.options.route(checked) : { root: this.dest, parts: checked };
+    if (!routed) {
+      // Not wanted here, but read through (and authenticated by the decryptor) all the same.
+      if (header.typeflag === '0' || header.typeflag === '\0') await this.skipFile(header, queue, source, false);
+      return;
+    }
+    const root = path.resolve(routed.root);
+    const parts = routed.parts.length > 0 ? safeComponents(routed.parts.join('/')) : [];
+    if (parts.length === 0 && header.typeflag !== '5') throw unsafe(`"${header.name}" would replace its destination`);
+    this.realDirs.add(root);
+    const full = path.join(root, ...parts);
     if (this.created.has(full)) throw unsafe(`"${header.name}" appears twice`);
-    await this.ensureParents(parts);
+    await this.ensureParents(root, parts);
     const write = !this.options.dryRun;
     switch (header.typeflag) {
       case '5':
@@ -158,22 +176,22 @@ export class TarExtractor {
   }
 
   /** Makes sure every parent of the entry is a real directory below dest (never a symlink). */
-  private async ensureParents(parts: string[]): Promise<void> {
-    let current = this.dest;
+  private async ensureParents(root: string, parts: string[]): Promise<void> {
+    let current = root;
     for (const part of parts.slice(0, -1)) {
       current = path.join(current, part);
       if (this.realDirs.has(current)) continue;
       if (this.symlinkPaths.has(current))
-        throw unsafe(`an entry would be written through the symlink "${path.relative(this.dest, current)}"`);
-      if (this.created.has(current)) throw unsafe(`"${path.relative(this.dest, current)}" is not a directory`);
+        throw unsafe(`an entry would be written through the symlink "${path.relative(root, current)}"`);
+      if (this.created.has(current)) throw unsafe(`"${path.relative(root, current)}" is not a directory`);
       if (this.options.dryRun) {
         this.realDirs.add(current);
         continue;
       }
       const stats = lstatOrNull(current);
       if (stats?.isSymbolicLink())
-        throw unsafe(`an entry would be written through the symlink "${path.relative(this.dest, current)}"`);
-      if (stats && !stats.isDirectory()) throw unsafe(`"${path.relative(this.dest, current)}" is not a directory`);
+        throw unsafe(`an entry would be written through the symlink "${path.relative(root, current)}"`);
+      if (stats && !stats.isDirectory()) throw unsafe(`"${path.relative(root, current)}" is not a directory`);
       if (!stats) mkdirSync(current, { mode: 0o755 });
       this.realDirs.add(current);
     }
@@ -207,14 +225,14 @@ export class TarExtractor {
     queue.take(pad);
   }
 
-  private async skipFile(header: RawHeader, queue: ByteQueue, source: AsyncIterator<Uint8Array>): Promise<void> {
+  private async skipFile(header: RawHeader, queue: ByteQueue, source: AsyncIterator<Uint8Array>, count = true): Promise<void> {
     let left = header.size + paddingFor(header.size);
     while (left > 0) {
       if (queue.length === 0 && !(await fill(queue, source, 1))) throw damaged(`it ends inside "${header.name}"`);
       const piece = queue.take(Math.min(left, queue.length));
       left -= piece.length;
     }
-    this.result.bytes += header.size;
+    if (count) this.result.bytes += header.size;
   }
 
   private async applyDirectoryMetadata(): Promise<void> {

@@ -25,6 +25,8 @@ export interface BackupView {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
+  /** The last verification (lib/core/restore/verify-backup.ts), or null when never verified. */
+  verification: { at: string; result: 'ok' | 'corrupted' | 'missing'; message: string | null } | null;
 }
 
 export interface BackupDetail extends BackupView {
@@ -51,6 +53,14 @@ export function toBackupView(row: Backup & { target: Pick<Target, 'id' | 'name' 
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
     durationMs: row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
+    verification:
+      row.verifiedAt && row.verifyResult
+        ? {
+            at: row.verifiedAt.toISOString(),
+            result: row.verifyResult as 'ok' | 'corrupted' | 'missing',
+            message: row.verifyMessage,
+          }
+        : null,
   };
 }
 

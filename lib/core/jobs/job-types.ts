@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { backupRequestSchema } from '../backup/backup-request';
 import type { Job } from '../generated/prisma/client';
+import { restoreRequestSchema, verifyRequestSchema } from '../restore/restore-request';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -22,6 +23,8 @@ export const jobPayloadSchemas = {
     })
     .strict(),
   backup: backupRequestSchema,
+  restore: restoreRequestSchema,
+  verify: verifyRequestSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;

@@ -21,13 +21,11 @@ beforeEach(() => {
 afterEach(() => instance.cleanup());
 
 function handlersOf(selftest: JobHandlers['selftest']): JobHandlers {
-  // These tests queue only self-tests; a backup reaching this map is a test bug.
-  return {
-    selftest,
-    backup: async () => {
-      throw new Error('no backup job is queued in these tests');
-    },
+  // These tests queue only self-tests; any other job reaching this map is a test bug.
+  const unexpected = async () => {
+    throw new Error('only self-tests are queued in these tests');
   };
+  return { selftest, backup: unexpected, restore: unexpected, verify: unexpected };
 }
 
 async function claimOrFail(workerId: string, leaseMs?: number) {
