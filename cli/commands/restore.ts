@@ -4,8 +4,8 @@ import type { JobView } from '../../lib/core/jobs/job-types';
 import { requestRestore, requestVerify } from '../../lib/core/restore/request-restore';
 import type { RestoreResult } from '../../lib/core/restore/run-restore';
 import type { VerifyResult } from '../../lib/core/restore/verify-backup';
+import { formatBytes } from '../../lib/core/util/format-bytes';
 import { UsageError } from '../cli-error';
-import { formatBytes } from '../format-bytes';
 import { printJson, printLine } from '../output';
 import { runJobHere } from '../run-job-here';
 
