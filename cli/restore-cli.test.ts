@@ -56,8 +56,6 @@ describe('cloudos-backup restore and verify', () => {
       code: 1,
       stderr: expect.stringContaining('does not hold the app "nope" (it holds: notes, photos)'),
     });
-    const system = await runCli(['restore', backupId, '--system', '--yes'], env);
-    expect(system).toMatchObject({ code: 1, stderr: expect.stringContaining('not supported yet') });
     expect((await runCli(['restore', 'zzz', '--yes'], env)).code).toBe(1);
     expect(snapshot()).toEqual(before);
     const jobs = JSON.parse((await runCli(['jobs', 'list', '--json'], env)).stdout) as { type: string }[];
@@ -115,4 +113,12 @@ describe('cloudos-backup restore and verify', () => {
     expect(shown.verification).toMatchObject({ result: 'ok', message: expect.stringContaining('Every chunk authenticated') });
     expect((await runCli(['show', backupId], env)).stdout).toMatch(/^Verified ok at \d{4}-/m);
   }, 120_000);
+
+  it('restores the system settings and user accounts on their own', async () => {
+    const before = snapshot();
+    const run = await runCli(['restore', backupId, '--system', '--yes'], env);
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('Restored the system settings and user accounts') });
+    expect(run.stdout).not.toContain('Restored notes');
+    expect(snapshot()).toEqual(before);
+  }, 60_000);
 });

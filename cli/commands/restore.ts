@@ -59,6 +59,7 @@ export async function runRestoreCommand(argv: string[]): Promise<number> {
   if (values.json) printJson({ status: job.status, jobId: job.id, ...result });
   else {
     if (result.restored.length > 0) printLine(`Restored ${result.restored.join(', ')} from backup ${result.backupId}.`);
+    if (result.system) printLine('Restored the system settings and user accounts; sign in again with the restored accounts.');
     for (const { app, reason } of result.rolledBack) printLine(`Rolled back ${app} (its data is as before): ${reason}`);
   }
   return result.rolledBack.length > 0 ? 1 : 0;

@@ -44,14 +44,10 @@ export function chooseApps(
   manifest: Pick<BackupManifest, 'id' | 'scope'> & { contents: { apps: { id: string }[] } },
 ): string[] {
   const inBackup = manifest.contents.apps.map((a) => a.id);
-  if (request.system) {
-    if (manifest.scope !== 'full')
-      throw new AppError('invalid_input', `Backup ${manifest.id} holds apps only, not the system settings and user accounts.`);
-    throw new AppError(
-      'invalid_input',
-      'Restoring the system settings and user accounts is not supported yet; restore apps only (leave out --system).',
-    );
-  }
+  if (request.system && manifest.scope !== 'full')
+    throw new AppError('invalid_input', `Backup ${manifest.id} holds apps only, not the system settings and user accounts.`);
+  // With the system part asked for, leaving the apps out means "the system part only".
+  if (request.system && !request.apps) return [];
   const chosen = request.apps ?? inBackup;
   for (const id of chosen)
     if (!inBackup.includes(id))

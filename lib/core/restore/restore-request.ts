@@ -7,7 +7,8 @@ const backupIdSchema = z
   .regex(/^[0-9a-f]{6,32}$/, 'A backup id is 32 hex digits (or a unique start of one, at least 6).');
 
 /**
- * What a restore job is asked to do. `apps` left out means every app in the backup; `system`
+ * What a restore job is asked to do. `apps` left out means every app in the backup (or, with
+ * `system`, none: the system part only); `system`
  * asks for the system settings and user accounts of a full backup.
  */
 export const restoreRequestSchema = z

@@ -283,7 +283,7 @@ describe('bad requests', () => {
       message: expect.stringContaining('does not hold the app "notes" (it holds: photos)'),
     });
     await expect(restore({ backupId: photosId, system: true })).rejects.toThrow(/holds apps only/);
-    await expect(restore({ backupId: fullId, system: true })).rejects.toThrow(/not supported yet/);
+    await expect(restore({ backupId: fullId, system: true, apps: ['nope'] })).rejects.toThrow(/does not hold the app "nope"/);
     await expect(restore({ backupId: 'abcdef' })).rejects.toMatchObject({ code: 'not_found' });
     expect(snapshotAll()).toEqual(before);
     expect(leftovers()).toEqual([]);

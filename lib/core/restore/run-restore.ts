@@ -1,3 +1,5 @@
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { listApps } from '../apps/inventory';
 import type { BackupEnvironment } from '../backup/run-backup';
 import type { Db } from '../db/client';
@@ -8,6 +10,7 @@ import { DockerRuntime } from '../runtime/docker-runtime';
 import { checkFreeSpace, chooseApps, createStaging, planRestore, removeStaging } from './plan-restore';
 import { RestoreJournal } from './restore-journal';
 import { type RestoreRequest, restoreRequestSchema } from './restore-request';
+import { applySystemSnapshot, readSystemSnapshot } from './restore-system';
 import { CORRUPTED_MESSAGE, stageBackup } from './stage-backup';
 import { openStoredBackup, StoredBackupProblem } from './stored-backup';
 import { type SwapHooks, swapApp } from './swap-app';
@@ -58,6 +61,7 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
   let plans: Awaited<ReturnType<typeof planRestore>> = [];
   let staged = false;
   let journal: RestoreJournal | null = null;
+  let systemStaging: string | null = null;
   try {
     const appIds = chooseApps(request, stored.manifest);
     const runtime = new DockerRuntime(env.dockerBin);
@@ -65,20 +69,27 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
     const inventory = await listApps(env.appsDir, runtime);
     plans = await planRestore({ manifest: stored.manifest, appIds, inventory, appsDir: env.appsDir, restoreId, runtime });
     await checkFreeSpace(plans);
-    await log(`Restoring ${appIds.join(', ')} from backup ${backupId} (made ${stored.manifest.createdAt}).`);
+    if (request.system) systemStaging = path.join(env.dataDir, `.restore-${restoreId}-system`);
+    const parts = [...appIds, ...(request.system ? ['the system settings and user accounts'] : [])];
+    await log(`Restoring ${parts.join(', ')} from backup ${backupId} (made ${stored.manifest.createdAt}).`);
 
     const total = stored.manifest.storedBytes;
     context.reportProgress({ phase: 'Downloading and verifying', bytesDone: 0, bytesTotal: total });
     journal = await RestoreJournal.create(env.dataDir, {
       jobId: context.jobId,
       backupId,
-      staging: plans.flatMap((p) => [p.stagingDir, ...p.volumes.map((v) => v.stagingRoot)]),
+      staging: [
+        ...plans.flatMap((p) => [p.stagingDir, ...p.volumes.map((v) => v.stagingRoot)]),
+        ...(systemStaging ? [systemStaging] : []),
+      ],
       apps: plans.map((p) => ({ id: p.id, state: 'pending', steps: [] })),
     });
     staged = true;
     await createStaging(plans);
+    if (systemStaging) await mkdir(systemStaging, { mode: 0o700 });
     await stageBackup(stored, plans, {
       signal,
+      systemStaging,
       onBytes: (bytesDone) => context.reportProgress({ phase: 'Downloading and verifying', bytesDone, bytesTotal: total }),
     });
     await log(`Every chunk authenticated; SHA-256 ${stored.manifest.sha256} matches the catalog and the manifest.`);
@@ -87,6 +98,13 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
     // From here on live data changes, one app at a time; cancelling now would leave an app half
     // swapped, so the swaps run to their end and each either completes or rolls back.
     const result: RestoreResult = { backupId, restored: [], rolledBack: [], system: false };
+    if (systemStaging) {
+      // One transaction: the accounts and settings come back whole or not at all.
+      context.reportProgress({ phase: 'Restoring the system settings and user accounts', currentItem: 'system' });
+      const counts = await applySystemSnapshot(db, readSystemSnapshot(path.join(systemStaging, 'cloudos.db')));
+      result.system = true;
+      await log(`Restored ${counts.users} user account(s) and ${counts.settings} setting(s); everyone signs in again.`);
+    }
     for (const plan of plans) {
       context.reportProgress({ phase: `Swapping ${plan.id}`, currentItem: plan.id });
       try {
@@ -104,13 +122,15 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
   } finally {
     const cleaned =
       !staged ||
-      (await removeStaging(plans).then(
-        () => true,
-        async (error: unknown) => {
-          await log(`Could not remove the staging (recovery will): ${String(error)}`, 'warn');
-          return false;
-        },
-      ));
+      (await removeStaging(plans)
+        .then(() => (systemStaging ? rm(systemStaging, { recursive: true, force: true }) : undefined))
+        .then(
+          () => true,
+          async (error: unknown) => {
+            await log(`Could not remove the staging (recovery will): ${String(error)}`, 'warn');
+            return false;
+          },
+        ));
     // Every app is swapped or rolled back and the staging is gone: nothing left to recover.
     if (cleaned) await journal?.remove();
     await stored.target.close().catch(() => {});

@@ -11,10 +11,17 @@ function foreign(name: string): AppError {
   return new AppError('corrupted', `${CORRUPTED_MESSAGE} (the archive holds "${name}", which its manifest does not list)`);
 }
 
-/** Maps a tar entry of a chosen app onto its staging directory; null for everything else. */
-function routeFor(plans: PlannedAppRestore[]) {
+/** The backed-up instance database, as the system part of a full backup holds it. */
+export const SYSTEM_DATABASE_ENTRY = 'system/cloudos.db';
+
+/**
+ * Maps a tar entry of a chosen app onto its staging directory, and the system database onto
+ * `systemStaging` when the system part is restored; null for everything else.
+ */
+function routeFor(plans: PlannedAppRestore[], systemStaging: string | null) {
   const apps = new Map(plans.map((p) => [p.id, { plan: p, volumes: new Map(p.volumes.map((v) => [v.name, v])) }]));
   return (parts: string[]): { root: string; parts: string[] } | null => {
+    if (systemStaging && parts.join('/') === SYSTEM_DATABASE_ENTRY) return { root: systemStaging, parts: ['cloudos.db'] };
     if (parts[0] !== 'apps' || parts.length < 3) return null;
     const app = apps.get(parts[1] ?? '');
     if (!app) return null;
@@ -47,10 +54,14 @@ async function assertStaged(plan: PlannedAppRestore, volume: PlannedVolume): Pro
 export async function stageBackup(
   stored: StoredBackup,
   plans: PlannedAppRestore[],
-  options: { signal?: AbortSignal; onBytes: (bytes: number) => void },
+  options: { signal?: AbortSignal; onBytes: (bytes: number) => void; systemStaging?: string | null },
 ): Promise<void> {
+  const systemStaging = options.systemStaging ?? null;
   const decryptor = new ArchiveDecryptor({ masterKeys: [stored.masterKey], signal: options.signal });
-  const extractor = new TarExtractor(plans[0]?.stagingDir ?? '/nonexistent', { signal: options.signal, route: routeFor(plans) });
+  const extractor = new TarExtractor(plans[0]?.stagingDir ?? systemStaging ?? '/nonexistent', {
+    signal: options.signal,
+    route: routeFor(plans, systemStaging),
+  });
   try {
     await extractor.extract(decryptor.decrypt(readStoredObject(stored, options.signal, options.onBytes)));
   } catch (error) {
@@ -66,6 +77,8 @@ export async function stageBackup(
       'corrupted',
       `${CORRUPTED_MESSAGE} (the stored object has SHA-256 ${sha256 ?? 'unknown'}, the catalog ${stored.backup.sha256}, the manifest ${stored.manifest.sha256})`,
     );
+  if (systemStaging && !(await lstat(`${systemStaging}/cloudos.db`).catch(() => null)))
+    throw new AppError('corrupted', `${CORRUPTED_MESSAGE} (the archive lacks ${SYSTEM_DATABASE_ENTRY})`);
   for (const plan of plans) {
     for (const volume of plan.volumes) await assertStaged(plan, volume);
     for (const name of plan.composeFiles)
