@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '@/lib/core/errors';
 import { enqueueJob } from '@/lib/core/jobs/enqueue-job';
 import { createTarget } from '@/lib/core/targets/targets';
 import { type BackupHarness, createBackupHarness } from '@/test/helpers/backup-harness';
@@ -271,6 +272,30 @@ describe('verify', () => {
     expect(row).toMatchObject({ verifyResult: 'ok', verifiedAt: expect.any(Date) });
     expect(harness.docker.calls()).toEqual([]);
     expect(snapshotAll()).toEqual(before);
+  }, 60_000);
+});
+
+describe('a restore cancelled while it downloads', () => {
+  it('removes its staging and leaves the live data as it was', async () => {
+    changeLiveData();
+    const before = snapshotAll();
+    const controller = new AbortController();
+    const run = restore(
+      { backupId: fullId },
+      {
+        signal: controller.signal,
+        reportProgress: (update) => {
+          if ((update.bytesDone ?? 0) > 0) controller.abort(new AppError('cancelled', 'Cancelled by the user.'));
+        },
+      },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(snapshotAll()).toEqual(before);
+    expect(leftovers()).toEqual([]);
+    expect(harness.docker.lifecycle()).toEqual([]);
+    expect(await harness.instance.db.appLock.count()).toBe(0);
+    const journals = path.join(harness.instance.dir, 'restore-journal');
+    expect(existsSync(journals) ? readdirSync(journals) : []).toEqual([]);
   }, 60_000);
 });
 
