@@ -275,6 +275,17 @@ describe('verify', () => {
   }, 60_000);
 });
 
+describe('an app whose directory was deleted', () => {
+  it('comes back whole: compose files and its bind-mounted data', async () => {
+    await restore({ backupId: fullId }); // start from the backed-up state
+    rmSync(path.join(harness.apps.appsDir, 'notes'), { recursive: true, force: true });
+    const result = await restore({ backupId: fullId, apps: ['notes'] });
+    expect(result).toMatchObject({ restored: ['notes'], rolledBack: [] });
+    expect(snapshotAll().notes).toEqual(backedUp.notes);
+    expect(leftovers()).toEqual([]);
+  }, 60_000);
+});
+
 describe('a restore cancelled while it downloads', () => {
   it('removes its staging and leaves the live data as it was', async () => {
     changeLiveData();
