@@ -275,6 +275,26 @@ describe('verify', () => {
   }, 60_000);
 });
 
+describe('progress', () => {
+  it('names each step: downloading and verifying, checksum, stopping, swapping, starting', async () => {
+    harness.docker.setState(harness.apps.dockerState); // photos running, whatever tests ran before
+    const phases: string[] = [];
+    await restore(
+      { backupId: fullId, apps: ['photos'] },
+      { reportProgress: (u) => u.phase && u.phase !== phases.at(-1) && phases.push(u.phase) },
+    );
+    expect(phases).toEqual([
+      'Downloading, verifying and extracting',
+      'Checksum verified',
+      'Restoring photos',
+      'Stopping photos',
+      'Swapping photos',
+      'Starting photos',
+      'Finished',
+    ]);
+  }, 60_000);
+});
+
 describe('an app whose directory was deleted', () => {
   it('comes back whole: compose files and its bind-mounted data', async () => {
     await restore({ backupId: fullId }); // start from the backed-up state

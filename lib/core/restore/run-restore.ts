@@ -74,7 +74,7 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
     await log(`Restoring ${parts.join(', ')} from backup ${backupId} (made ${stored.manifest.createdAt}).`);
 
     const total = stored.manifest.storedBytes;
-    context.reportProgress({ phase: 'Downloading and verifying', bytesDone: 0, bytesTotal: total });
+    context.reportProgress({ phase: 'Downloading, verifying and extracting', bytesDone: 0, bytesTotal: total });
     journal = await RestoreJournal.create(env.dataDir, {
       jobId: context.jobId,
       backupId,
@@ -90,9 +90,11 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
     await stageBackup(stored, plans, {
       signal,
       systemStaging,
-      onBytes: (bytesDone) => context.reportProgress({ phase: 'Downloading and verifying', bytesDone, bytesTotal: total }),
+      onBytes: (bytesDone) =>
+        context.reportProgress({ phase: 'Downloading, verifying and extracting', bytesDone, bytesTotal: total }),
     });
     await log(`Every chunk authenticated; SHA-256 ${stored.manifest.sha256} matches the catalog and the manifest.`);
+    context.reportProgress({ phase: 'Checksum verified', bytesDone: total });
     if (signal?.aborted) throw signal.reason;
 
     // From here on live data changes, one app at a time; cancelling now would leave an app half
@@ -106,9 +108,16 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
       await log(`Restored ${counts.users} user account(s) and ${counts.settings} setting(s); everyone signs in again.`);
     }
     for (const plan of plans) {
-      context.reportProgress({ phase: `Swapping ${plan.id}`, currentItem: plan.id });
+      context.reportProgress({ phase: `Restoring ${plan.id}`, currentItem: plan.id });
       try {
-        await swapApp(plan, { runtime, restoreId, log, journal: journal ?? undefined, hooks: context.hooks });
+        await swapApp(plan, {
+          runtime,
+          restoreId,
+          log,
+          journal: journal ?? undefined,
+          hooks: context.hooks,
+          onPhase: (phase) => context.reportProgress({ phase, currentItem: plan.id }),
+        });
         result.restored.push(plan.id);
         await log(`Restored ${plan.id}.`);
       } catch (error) {

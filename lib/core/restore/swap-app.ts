@@ -26,9 +26,18 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  */
 export async function swapApp(
   plan: PlannedAppRestore,
-  context: { runtime: DockerRuntime; restoreId: string; log: Log; journal?: RestoreJournal; hooks?: SwapHooks },
+  context: {
+    runtime: DockerRuntime;
+    restoreId: string;
+    log: Log;
+    journal?: RestoreJournal;
+    hooks?: SwapHooks;
+    /** The step the progress page shows: stopping, swapping, starting. */
+    onPhase?: (phase: string) => void;
+  },
 ): Promise<void> {
   const { runtime, restoreId, log, journal } = context;
+  const phase = (name: string) => context.onPhase?.(name);
   const step = async (name: string) => context.hooks?.beforeStep?.(plan.id, name);
   const undo: { what: string; run: () => Promise<void> }[] = [];
   const aside: string[] = [];
@@ -58,10 +67,12 @@ export async function swapApp(
         stopped = { project: plan.current, services };
         const { project, composeFile, dir } = plan.current;
         await journal?.step(plan.id, { kind: 'stop', project: { project, composeFile, dir }, services });
+        phase(`Stopping ${plan.id}`);
         await log(`Stopping ${plan.id} (${services.join(', ')}) to replace its data.`);
         await runtime.stop(plan.current, services);
       }
     }
+    phase(`Swapping ${plan.id}`);
     for (const volume of plan.volumes) {
       await step(`volume ${volume.name}`);
       await replace(volume.hostPath, volume.staged);
@@ -75,6 +86,7 @@ export async function swapApp(
     await step('start');
     if (stopped) {
       const composeName = plan.composeFiles.find((n) => n !== '.env') ?? path.basename(stopped.project.composeFile);
+      phase(`Starting ${plan.id}`);
       await log(`Starting ${plan.id} again (${stopped.services.join(', ')}).`);
       await runtime.start({ ...stopped.project, composeFile: path.join(plan.appDir, composeName) }, stopped.services);
     }
