@@ -2,7 +2,12 @@ export function formatDateTime(iso: string | null): string {
   return iso ? new Date(iso).toLocaleString() : '—';
 }
 
-const JOB_TYPE_LABELS: Record<string, string> = { selftest: 'Self-test', backup: 'Backup' };
+const JOB_TYPE_LABELS: Record<string, string> = {
+  selftest: 'Self-test',
+  backup: 'Backup',
+  restore: 'Restore',
+  verify: 'Verification',
+};
 
 export function formatJobType(type: string): string {
   return JOB_TYPE_LABELS[type] ?? type;
@@ -17,4 +22,15 @@ export function formatDuration(ms: number | null): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** "just now", "2 min ago", "3 h ago", "5 days ago": how long before `now` an ISO time was. */
+export function formatAgo(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return 'just now';
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} days ago`;
 }

@@ -10,6 +10,7 @@ import { useJobEvents } from '@/lib/client/use-job-events';
 import type { JobView } from '@/lib/core/jobs/job-types';
 import { formatDateTime, formatJobType } from './format';
 import { JobLogList } from './job-log-list';
+import { JobOutcome } from './job-outcome';
 import { JobProgressDetails } from './job-progress-details';
 import { JobStatusBadge } from './job-status-badge';
 
@@ -58,6 +59,7 @@ export function JobLive({ initial }: { initial: JobView }) {
             <Alert tone={job.status === 'cancelled' ? 'warning' : 'danger'}>{job.errorMessage}</Alert>
           )}
           <JobProgressDetails job={job} />
+          <JobOutcome job={job} />
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-muted-foreground">Created</dt>
             <dd>{formatDateTime(job.createdAt)}</dd>

@@ -12,7 +12,8 @@ function backupIdOf(result: unknown): string | null {
  * (a backup's current file). Rows appear only for what the job reports.
  */
 export function JobProgressDetails({ job }: { job: JobView }) {
-  const backupId = job.status === 'succeeded' ? backupIdOf(job.result) : null;
+  // Restore and verify jobs link their backup with their outcome (JobOutcome).
+  const backupId = job.status === 'succeeded' && job.type === 'backup' ? backupIdOf(job.result) : null;
   const active = job.status === 'running';
   return (
     <>

@@ -2,6 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { requestBackup } from '@/lib/core/backup/request-backup';
 import { getEnv } from '@/lib/core/env';
+import { requestRestore, requestVerify } from '@/lib/core/restore/request-restore';
 import { type ActionResult, runAction } from '@/lib/server/action-result';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
@@ -16,6 +17,30 @@ export async function startBackupAction(input: unknown): Promise<ActionResult<{ 
     const { db } = await getInstance();
     const job = await requestBackup(db, getEnv(), input, user.username);
     revalidatePath('/');
+    return { jobId: job.id };
+  });
+}
+
+/**
+ * Queues a restore ({backupId, apps, system}) in the signed-in user's name. requestRestore
+ * checks it against the catalog first, so a wrong choice queues nothing and comes back as a
+ * message; the job checks it again against the target's signed manifest.
+ */
+export async function startRestoreAction(input: unknown): Promise<ActionResult<{ jobId: string }>> {
+  return runAction(async () => {
+    const user = await requirePageUser();
+    const { db } = await getInstance();
+    const job = await requestRestore(db, input, user.username);
+    return { jobId: job.id };
+  });
+}
+
+/** Queues a verification of a finished backup (never gated by a license). */
+export async function startVerifyAction(input: unknown): Promise<ActionResult<{ jobId: string }>> {
+  return runAction(async () => {
+    const user = await requirePageUser();
+    const { db } = await getInstance();
+    const job = await requestVerify(db, input, user.username);
     return { jobId: job.id };
   });
 }

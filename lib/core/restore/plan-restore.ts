@@ -84,7 +84,8 @@ async function hostPathOf(
 
 /** Resolves where every chosen app's data goes, and where each piece is staged. Changes nothing. */
 export async function planRestore(options: {
-  manifest: BackupManifest;
+  // Only the contents are read, so the wizard can plan from the catalog's copy of them.
+  manifest: Pick<BackupManifest, 'contents'>;
   appIds: string[];
   inventory: AppInfo[];
   appsDir: string;

@@ -5,10 +5,13 @@ import { BackupContentsView } from '@/components/backups/backup-contents';
 import { BackupStatusBadge } from '@/components/backups/backup-status-badge';
 import { scopeLabel } from '@/components/backups/backups-table';
 import { Checksum } from '@/components/backups/checksum';
+import { VerificationText } from '@/components/backups/verification-text';
+import { VerifyButton } from '@/components/backups/verify-button';
 import { formatBytes, formatDateTime, formatDuration } from '@/components/jobs/format';
 import { JobLogList } from '@/components/jobs/job-log-list';
 import { PageHeader } from '@/components/shell/page-header';
 import { Alert } from '@/components/ui/alert';
+import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { getBackup } from '@/lib/core/backup/catalog';
 import { isAppError } from '@/lib/core/errors';
@@ -47,16 +50,26 @@ export default async function BackupPage({ params }: { params: Promise<{ id: str
     ],
     ['SHA-256', <Checksum key="c" sha256={backup.sha256} full />],
     ['Started by', backup.createdBy ?? (backup.scheduleId ? 'a schedule' : '—')],
+    ['Verification', <VerificationText key="v" verification={backup.verification} now={Date.now()} />],
   ];
+  const finished = backup.status === 'succeeded';
   return (
     <>
       <PageHeader
         title="Backup"
         description={`Backup ${backup.id}`}
         actions={
-          <Link className="text-sm text-primary hover:underline" href="/backups">
-            All backups
-          </Link>
+          <>
+            {finished && (
+              <Link className={buttonVariants({ size: 'sm' })} href={`/backups/${backup.id}/restore`}>
+                Restore…
+              </Link>
+            )}
+            {finished && <VerifyButton backupId={backup.id} />}
+            <Link className="self-center text-sm text-primary hover:underline" href="/backups">
+              All backups
+            </Link>
+          </>
         }
       />
       <div className="grid gap-4">

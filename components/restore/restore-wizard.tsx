@@ -1,0 +1,101 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { type ReactNode, useState, useTransition } from 'react';
+import { startRestoreAction } from '@/app/(app)/backups/actions';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import type { RestorePreviewApp } from '@/lib/core/restore/restore-preview';
+import { ChooseApps } from './choose-apps';
+import { RestorePlan } from './restore-plan';
+
+const TITLES = ['Check the backup', 'Choose what to restore', 'Confirm the restore'];
+
+/**
+ * The three restore steps on one page. Nothing is queued before the last button; the server
+ * action checks the choice again (requestRestore), and the job once more against the target.
+ */
+export function RestoreWizard({
+  backupId,
+  scope,
+  madeAt,
+  summary,
+  apps,
+  system,
+}: {
+  backupId: string;
+  scope: 'full' | 'apps';
+  madeAt: string;
+  /** Step 1, rendered on the server. */
+  summary: ReactNode;
+  apps: RestorePreviewApp[];
+  system: { unavailable: string } | null;
+}) {
+  const router = useRouter();
+  const [step, setStep] = useState(1);
+  // A per-app backup was made of exactly these apps: restoring all is the usual wish. From a
+  // full-system backup people restore what broke, so nothing is preselected.
+  const [chosen, setChosen] = useState<string[]>(() =>
+    scope === 'apps' ? apps.filter((a) => a.problem === null).map((a) => a.id) : [],
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function toggle(id: string, on: boolean) {
+    setError(null);
+    setChosen((current) => (on ? [...current, id] : current.filter((a) => a !== id)));
+  }
+
+  function next() {
+    if (step === 2 && chosen.length === 0) {
+      setError('Choose at least one app to restore.');
+      return;
+    }
+    setError(null);
+    setStep(step + 1);
+  }
+
+  function restore() {
+    startTransition(async () => {
+      const result = await startRestoreAction({ backupId, apps: chosen });
+      if (!result.ok) {
+        setError(result.error);
+        return;
+      }
+      router.push(`/jobs/${result.data.jobId}`);
+    });
+  }
+
+  // Keep the order of the backup, whatever order the boxes were ticked in.
+  const chosenApps = apps.filter((a) => chosen.includes(a.id));
+  return (
+    <Card>
+      <CardHeader>
+        <p className="text-xs text-muted-foreground">Step {step} of 3</p>
+        <CardTitle>{TITLES[step - 1]}</CardTitle>
+      </CardHeader>
+      <CardContent className="grid gap-4">
+        {error && <Alert tone="danger">{error}</Alert>}
+        {step === 1 && summary}
+        {step === 2 && <ChooseApps apps={apps} chosen={chosen} onToggle={toggle} system={system} />}
+        {step === 3 && <RestorePlan apps={chosenApps} madeAt={madeAt} />}
+        <div className="flex gap-2">
+          {step > 1 && (
+            <Button type="button" variant="outline" onClick={() => setStep(step - 1)} disabled={pending}>
+              Back
+            </Button>
+          )}
+          {step < 3 ? (
+            <Button type="button" onClick={next}>
+              Next
+            </Button>
+          ) : (
+            <Button type="button" variant="destructive" onClick={restore} disabled={pending}>
+              {pending ? 'Starting…' : `Restore ${chosen.length === 1 ? chosen[0] : `${chosen.length} apps`}`}
+            </Button>
+          )}
+        </div>
+      </CardContent>
+    </Card>
+  );
+}
