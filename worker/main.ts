@@ -3,6 +3,8 @@ import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { prepareInstance } from '../lib/core/instance/prepare-instance';
 import { makeWorkerId } from '../lib/core/jobs/recover-jobs';
+import { readGraceMs } from '../lib/core/schedules/grace-setting';
+import { tickScheduler } from '../lib/core/schedules/scheduler';
 import { jobHandlers } from './handlers';
 import { runWorkerLoop } from './worker-loop';
 
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
     fatal(error);
   }
   const { db, instanceKey } = await prepareInstance().catch(fatal);
-  const { dockerBin } = getEnv();
+  const { dockerBin, timeZone } = getEnv();
   const workerId = makeWorkerId('worker');
   const shutdown = new AbortController();
   let firstSignalAt = 0;
@@ -40,6 +42,11 @@ async function main(): Promise<void> {
     handlers: jobHandlers,
     signal: shutdown.signal,
     recoverMore: () => recoverInterruptedBackups(db, instanceKey, dockerBin),
+    tickSchedules: async () => {
+      const { errors } = await tickScheduler(db, { now: new Date(), timeZone, graceMs: await readGraceMs(db) });
+      for (const { scheduleId, error } of errors)
+        console.error(`worker: schedule ${scheduleId}: ${error instanceof Error ? error.message : String(error)}`);
+    },
     onError: (error) => console.error(`worker: ${error instanceof Error ? error.message : String(error)}`),
   });
   await db.$disconnect();
