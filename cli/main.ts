@@ -1,7 +1,16 @@
 import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-error';
-import { APPS_USAGE, ARCHIVE_USAGE, BACKUP_USAGE, INIT_USAGE, JOBS_USAGE, PASSPHRASE_USAGE, TARGETS_USAGE } from './usage';
+import {
+  APPS_USAGE,
+  ARCHIVE_USAGE,
+  BACKUP_USAGE,
+  INIT_USAGE,
+  JOBS_USAGE,
+  PASSPHRASE_USAGE,
+  SCHEDULES_USAGE,
+  TARGETS_USAGE,
+} from './usage';
 
 const USAGE = `cloudos-backup — encrypted backups for Cloud OS
 
@@ -12,6 +21,7 @@ ${PASSPHRASE_USAGE}
 ${TARGETS_USAGE}
 ${APPS_USAGE}
 ${BACKUP_USAGE}
+${SCHEDULES_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -34,6 +44,8 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'backup') return (await import('./commands/backup')).runBackupCommand(rest);
   if (command === 'list') return (await import('./commands/backup')).runListCommand(rest);
   if (command === 'show') return (await import('./commands/backup')).runShowCommand(rest);
+  if (command === 'schedules') return (await import('./commands/schedules')).runSchedules(rest);
+  if (command === 'retention') return (await import('./commands/schedules')).runRetention(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

@@ -31,3 +31,13 @@ export const BACKUP_USAGE = `Usage: cloudos-backup backup --target NAME (--full 
        cloudos-backup show ID [--json]
   backup runs here and now (Ctrl-C cancels it) and prints the backup id and its SHA-256.
   ID may be the start of a backup id (at least 6 characters).`;
+
+export const SCHEDULES_USAGE = `Usage: cloudos-backup schedules add NAME --cron EXPR --target T (--full | --apps a,b) [--keep-last N] [--keep-daily N] [--keep-weekly N] [--disabled] [--json]
+       cloudos-backup schedules list [--json]
+       cloudos-backup schedules run NAME [--json]
+       cloudos-backup schedules remove NAME
+       cloudos-backup retention preview NAME [--json]
+  EXPR is a 5-field cron expression in the instance time zone (TZ) or a preset: hourly,
+  daily (02:00), weekly (Sunday 02:00), monthly (1st, 02:00). Retention keeps the union of its
+  rules over the schedule's own backups, and always the newest; without rules it keeps all.
+  run backs up now as the schedule, retention included.`;

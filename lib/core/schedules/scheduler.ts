@@ -53,7 +53,7 @@ async function recordFire(db: Db, fire: FireRecord, message: string | null): Pro
 }
 
 /** A job of this schedule, other than this fire's own, that is still queued or running. */
-async function previousRunActive(db: Db, scheduleId: string, ownKey: string): Promise<boolean> {
+export async function previousRunActive(db: Db, scheduleId: string, ownKey: string): Promise<boolean> {
   const active = await db.job.findFirst({
     where: {
       status: { in: ['queued', 'running'] },
