@@ -4,6 +4,7 @@ import { createTempInstance, type TempInstance } from '@/test/helpers/temp-insta
 import type { Db } from '../db/client';
 import { enqueueJob } from '../jobs/enqueue-job';
 import { createTarget } from '../targets/targets';
+import { queueScheduleNow } from './run-schedule-now';
 import { fireJobKey, tickScheduler } from './scheduler';
 import { createSchedule, setScheduleEnabled, updateSchedule } from './schedules';
 
@@ -100,6 +101,20 @@ describe('tickScheduler', () => {
       ['2026-11-27T14:00:00.000Z', 'queued'],
     ]);
     expect(await backupJobs()).toHaveLength(2);
+  });
+
+  it('a run started by hand counts as the previous run: fires skip, a second run-now is refused', async () => {
+    const schedule = await addSchedule('Hourly', 'hourly', '2026-11-27T10:05:00Z');
+    const job = await queueScheduleNow(instance.db, 'Hourly', { now: t('2026-11-27T10:30:00Z') });
+    expect(JSON.parse((await instance.db.job.findUniqueOrThrow({ where: { id: job.id } })).payload)).toMatchObject({
+      scheduleId: schedule.id,
+    });
+    await expect(queueScheduleNow(instance.db, 'Hourly', { now: t('2026-11-27T10:31:00Z') })).rejects.toThrow(
+      /still queued or running/,
+    );
+    await tick('2026-11-27T11:00:01Z');
+    expect(await runs(schedule.id)).toEqual([['2026-11-27T11:00:00.000Z', 'skipped']]);
+    expect(await backupJobs()).toHaveLength(1);
   });
 
   it('never enqueues a fire twice with two schedulers on two connections', async () => {
