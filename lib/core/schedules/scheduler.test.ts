@@ -60,6 +60,24 @@ describe('tickScheduler', () => {
     expect(fires.map((f) => [f.fireAt.toISOString(), f.status])).toEqual([['2026-11-28T01:00:00.000Z', 'queued']]);
   });
 
+  it('fires a Berlin 02:30 schedule once on each DST change day', async () => {
+    const schedule = await addSchedule('Night', '30 2 * * *', '2026-03-28T12:00:00Z');
+    const berlin = { timeZone: 'Europe/Berlin' };
+    // Spring forward: 02:30 does not exist on 2026-03-29; it runs at 03:00 CEST (01:00 UTC).
+    await tick('2026-03-29T00:59:00Z', berlin);
+    await tick('2026-03-29T01:00:30Z', berlin);
+    await instance.db.job.updateMany({ data: { status: 'succeeded' } });
+    // Fall back: 02:30 happens twice on 2026-10-25 (00:30 and 01:30 UTC); it runs once.
+    await updateSchedule(instance.db, 'Night', { enabled: false });
+    await setScheduleEnabled(instance.db, 'Night', true, { now: t('2026-10-24T12:00:00Z') });
+    for (const now of ['2026-10-25T00:30:30Z', '2026-10-25T01:00:00Z', '2026-10-25T01:30:30Z', '2026-10-25T02:30:00Z'])
+      await tick(now, berlin);
+    expect(await runs(schedule.id)).toEqual([
+      ['2026-03-29T01:00:00.000Z', 'queued'],
+      ['2026-10-25T00:30:00.000Z', 'queued'],
+    ]);
+  });
+
   it('after downtime runs the latest fire within the grace window once and records the others as missed', async () => {
     const schedule = await addSchedule('Nightly', 'daily', '2026-11-20T12:00:00Z');
     await tick('2026-11-23T02:30:00Z');
