@@ -5,8 +5,8 @@ import type { Db } from '../db/client';
 import { enqueueJob } from '../jobs/enqueue-job';
 import { createTarget } from '../targets/targets';
 import { queueScheduleNow } from './run-schedule-now';
-import { fireJobKey, tickScheduler } from './scheduler';
-import { createSchedule, setScheduleEnabled, updateSchedule } from './schedules';
+import { fireJobKey, KEPT_FIRE_RECORDS, tickScheduler } from './scheduler';
+import { createSchedule, listScheduleRuns, setScheduleEnabled, updateSchedule } from './schedules';
 
 let instance: TempInstance;
 const instanceKey = randomBytes(32);
@@ -96,6 +96,23 @@ describe('tickScheduler', () => {
     expect(await backupJobs()).toHaveLength(0);
     const run = await instance.db.scheduleRun.findFirstOrThrow();
     expect(run.message).toMatch(/not running within 60 min/);
+  });
+
+  it('lists the recent fires with their reasons, and keeps a bounded history', async () => {
+    const schedule = await addSchedule('Minutely', '* * * * *', '2026-11-27T10:00:00Z');
+    const old = Array.from({ length: KEPT_FIRE_RECORDS + 5 }, (_, i) => ({
+      scheduleId: schedule.id,
+      fireAt: new Date(t('2026-11-20T00:00:00Z').getTime() + i * 60_000),
+      status: 'missed',
+    }));
+    await instance.db.scheduleRun.createMany({ data: old });
+    await tick('2026-11-27T10:03:30Z', { graceMs: 60_000 });
+    expect(await instance.db.scheduleRun.count()).toBe(KEPT_FIRE_RECORDS);
+    expect((await listScheduleRuns(instance.db, 'Minutely', 3)).map((r) => [r.fireAt, r.status, r.message])).toEqual([
+      ['2026-11-27T10:03:00.000Z', 'queued', null],
+      ['2026-11-27T10:02:00.000Z', 'missed', 'A later fire time came before this one ran.'],
+      ['2026-11-27T10:01:00.000Z', 'missed', 'A later fire time came before this one ran.'],
+    ]);
   });
 
   it('takes the grace window from its options', async () => {

@@ -6,6 +6,8 @@ import { firesBetween } from './cron';
 export const DEFAULT_GRACE_MS = 60 * 60 * 1000;
 /** Per schedule and tick: a minute schedule on a worker down for weeks records only the newest fires. */
 const MAX_FIRES_PER_TICK = 100;
+/** Fire records kept per schedule: enough history for the UI, bounded for a minute schedule. */
+export const KEPT_FIRE_RECORDS = 1000;
 
 export type FireStatus = 'queued' | 'missed' | 'skipped';
 
@@ -85,6 +87,16 @@ async function enqueueFire(db: Db, schedule: Schedule & { target: { name: string
   }
 }
 
+async function pruneFireRecords(db: Db, scheduleId: string): Promise<void> {
+  const oldestKept = await db.scheduleRun.findFirst({
+    where: { scheduleId },
+    orderBy: { fireAt: 'desc' },
+    skip: KEPT_FIRE_RECORDS - 1,
+    select: { fireAt: true },
+  });
+  if (oldestKept) await db.scheduleRun.deleteMany({ where: { scheduleId, fireAt: { lt: oldestKept.fireAt } } });
+}
+
 async function tickSchedule(
   db: Db,
   schedule: Schedule & { target: { name: string } },
@@ -113,6 +125,7 @@ async function tickSchedule(
   } else {
     await record({ ...base, status: 'queued', jobId: await enqueueFire(db, schedule, key) }, null);
   }
+  await pruneFireRecords(db, schedule.id);
   // Only moves forward: a slower concurrent tick never takes back what a faster one handled.
   await db.schedule.updateMany({
     where: { id: schedule.id, checkedUntil: { lt: now } },

@@ -162,3 +162,22 @@ export async function removeSchedule(db: Db, name: string): Promise<void> {
 export function scheduleNextRuns(schedule: Pick<Schedule, 'cron'>, count: number, timeZone: string, from = new Date()): Date[] {
   return nextRuns(schedule.cron, count, timeZone, from);
 }
+
+export interface ScheduleRunView {
+  fireAt: string;
+  status: 'queued' | 'missed' | 'skipped';
+  jobId: string | null;
+  message: string | null;
+}
+
+/** The schedule's recent fires, newest first: what ran, what was missed or skipped and why. */
+export async function listScheduleRuns(db: Db, name: string, limit = 20): Promise<ScheduleRunView[]> {
+  const schedule = await findSchedule(db, name);
+  const rows = await db.scheduleRun.findMany({ where: { scheduleId: schedule.id }, orderBy: { fireAt: 'desc' }, take: limit });
+  return rows.map((r) => ({
+    fireAt: r.fireAt.toISOString(),
+    status: r.status as ScheduleRunView['status'],
+    jobId: r.jobId,
+    message: r.message,
+  }));
+}
