@@ -62,6 +62,8 @@ describe('cloudos-backup schedules and retention', () => {
     ],
     [['--cron', 'daily', '--target', 'Nowhere', '--full'], 1, /no target named "Nowhere"/],
     [['--cron', 'daily', '--target', 'Local backups'], 2, /exactly one of --full or --apps/],
+    [['--cron', 'daily', '--target', 'Local backups', '--apps', 'photos,nosuch'], 1, /There is no app "nosuch"/],
+    [['--cron', 'daily', '--target', 'Local backups', '--apps', 'broken'], 1, /The app "broken" cannot be backed up/],
     [['--cron', 'daily', '--target', 'Local backups', '--full', '--keep-daily', 'two'], 2, /--keep-daily must be a whole number/],
   ])(
     'rejects %j with exit %i and adds nothing',

@@ -53,17 +53,21 @@ async function add(argv: string[]): Promise<number> {
     .map((a) => a.trim())
     .filter(Boolean);
   const { db } = await prepareInstance();
-  const schedule = await createSchedule(db, {
-    name,
-    cron: values.cron,
-    target: values.target,
-    scope: values.full ? 'full' : 'apps',
-    apps,
-    keepLast: keep(values['keep-last'], '--keep-last'),
-    keepDaily: keep(values['keep-daily'], '--keep-daily'),
-    keepWeekly: keep(values['keep-weekly'], '--keep-weekly'),
-    enabled: !values.disabled,
-  });
+  const schedule = await createSchedule(
+    db,
+    {
+      name,
+      cron: values.cron,
+      target: values.target,
+      scope: values.full ? 'full' : 'apps',
+      apps,
+      keepLast: keep(values['keep-last'], '--keep-last'),
+      keepDaily: keep(values['keep-daily'], '--keep-daily'),
+      keepWeekly: keep(values['keep-weekly'], '--keep-weekly'),
+      enabled: !values.disabled,
+    },
+    { apps: getEnv() },
+  );
   if (values.json) printJson(schedule);
   else printLine(`Schedule "${schedule.name}" added: ${schedule.description} (${schedule.cron}) to ${schedule.target.name}.`);
   return 0;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { assertAppsCanBeBackedUp } from '../backup/request-backup';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import type { Schedule, Target } from '../generated/prisma/client';
@@ -66,10 +67,21 @@ export async function listSchedules(db: Db): Promise<ScheduleView[]> {
   return (await db.schedule.findMany({ orderBy: { name: 'asc' }, include: withTarget })).map(toScheduleView);
 }
 
+export interface ScheduleWriteOptions {
+  now?: Date;
+  /** When given, chosen apps must exist and not be broken (as for a backup started by hand). */
+  apps?: { appsDir: string; dockerBin: string };
+}
+
 /** Validates and stores a schedule. Its first fire is the first cron time after `now`. */
-export async function createSchedule(db: Db, rawInput: unknown, { now = new Date() } = {}): Promise<ScheduleView> {
+export async function createSchedule(
+  db: Db,
+  rawInput: unknown,
+  { now = new Date(), apps }: ScheduleWriteOptions = {},
+): Promise<ScheduleView> {
   const input = parseInput(scheduleInput, rawInput, 'schedule');
   const target = await findTarget(db, input.target);
+  if (apps && input.scope === 'apps') await assertAppsCanBeBackedUp(apps, input.apps);
   if (await db.schedule.findUnique({ where: { name: input.name } })) throw nameTaken(input.name);
   try {
     const row = await db.schedule.create({
@@ -105,13 +117,14 @@ export async function updateSchedule(
   db: Db,
   name: string,
   rawChanges: unknown,
-  { now = new Date() } = {},
+  { now = new Date(), apps: appsEnv }: ScheduleWriteOptions = {},
 ): Promise<ScheduleView> {
   const changes: ScheduleChanges = parseInput(scheduleChanges, rawChanges, 'schedule');
   const row = await findSchedule(db, name);
   const scope = changes.scope ?? (row.scope as 'full' | 'apps');
   const apps = scope === 'full' ? [] : [...new Set(changes.apps ?? (JSON.parse(row.apps) as string[]))];
   if (!appsMatchScope({ scope, apps })) throw new AppError('invalid_input', APPS_MESSAGE, { fields: { apps: APPS_MESSAGE } });
+  if (appsEnv && scope === 'apps' && changes.apps !== undefined) await assertAppsCanBeBackedUp(appsEnv, apps);
   const target = changes.target !== undefined ? await findTarget(db, changes.target) : null;
   if (
     changes.name !== undefined &&
@@ -145,7 +158,12 @@ export async function updateSchedule(
   }
 }
 
-export function setScheduleEnabled(db: Db, name: string, enabled: boolean, options: { now?: Date } = {}): Promise<ScheduleView> {
+export function setScheduleEnabled(
+  db: Db,
+  name: string,
+  enabled: boolean,
+  options: ScheduleWriteOptions = {},
+): Promise<ScheduleView> {
   return updateSchedule(db, name, { enabled }, options);
 }
 
