@@ -9,6 +9,7 @@ import {
   JOBS_USAGE,
   PASSPHRASE_USAGE,
   RESTORE_USAGE,
+  SCHEDULES_USAGE,
   TARGETS_USAGE,
 } from './usage';
 
@@ -22,6 +23,7 @@ ${TARGETS_USAGE}
 ${APPS_USAGE}
 ${BACKUP_USAGE}
 ${RESTORE_USAGE}
+${SCHEDULES_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -46,6 +48,8 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'show') return (await import('./commands/backup')).runShowCommand(rest);
   if (command === 'restore') return (await import('./commands/restore')).runRestoreCommand(rest);
   if (command === 'verify') return (await import('./commands/restore')).runVerifyCommand(rest);
+  if (command === 'schedules') return (await import('./commands/schedules')).runSchedules(rest);
+  if (command === 'retention') return (await import('./commands/schedules')).runRetention(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

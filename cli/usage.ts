@@ -36,5 +36,16 @@ export const RESTORE_USAGE = `Usage: cloudos-backup restore ID [--apps a,b] [--s
        cloudos-backup verify ID [--json]
   restore replaces the chosen apps' data (all apps of the backup by default) only after the
   whole backup was read and its SHA-256 matched; an app whose swap fails is rolled back.
-  --system (system settings and user accounts) is not supported yet. verify reads and
+  --system restores the system settings and user accounts of a full backup (alone: only those;
+  with --apps: both). verify reads and
   authenticates the whole stored backup without restoring; exit 1 when corrupted or missing.`;
+
+export const SCHEDULES_USAGE = `Usage: cloudos-backup schedules add NAME --cron EXPR --target T (--full | --apps a,b) [--keep-last N] [--keep-daily N] [--keep-weekly N] [--disabled] [--json]
+       cloudos-backup schedules list [--json]
+       cloudos-backup schedules run NAME [--json]
+       cloudos-backup schedules remove NAME
+       cloudos-backup retention preview NAME [--json]
+  EXPR is a 5-field cron expression in the instance time zone (TZ) or a preset: hourly,
+  daily (02:00), weekly (Sunday 02:00), monthly (1st, 02:00). Retention keeps the union of its
+  rules over the schedule's own backups, and always the newest; without rules it keeps all.
+  run backs up now as the schedule, retention included.`;

@@ -4,6 +4,8 @@ import { isAppError } from '../lib/core/errors';
 import { prepareInstance } from '../lib/core/instance/prepare-instance';
 import { makeWorkerId } from '../lib/core/jobs/recover-jobs';
 import { recoverInterruptedRestores } from '../lib/core/restore/recover-restores';
+import { readGraceMs } from '../lib/core/schedules/grace-setting';
+import { tickScheduler } from '../lib/core/schedules/scheduler';
 import { jobHandlers } from './handlers';
 import { runWorkerLoop } from './worker-loop';
 
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
     fatal(error);
   }
   const { db, instanceKey } = await prepareInstance().catch(fatal);
-  const { dockerBin, dataDir } = getEnv();
+  const { dockerBin, dataDir, timeZone } = getEnv();
   const workerId = makeWorkerId('worker');
   const shutdown = new AbortController();
   let firstSignalAt = 0;
@@ -43,6 +45,11 @@ async function main(): Promise<void> {
     recoverMore: async () => {
       await recoverInterruptedBackups(db, instanceKey, dockerBin);
       await recoverInterruptedRestores(db, dataDir, dockerBin);
+    },
+    tickSchedules: async () => {
+      const { errors } = await tickScheduler(db, { now: new Date(), timeZone, graceMs: await readGraceMs(db) });
+      for (const { scheduleId, error } of errors)
+        console.error(`worker: schedule ${scheduleId}: ${error instanceof Error ? error.message : String(error)}`);
     },
     onError: (error) => console.error(`worker: ${error instanceof Error ? error.message : String(error)}`),
   });

@@ -16,6 +16,9 @@ export interface WorkerLoopOptions {
   recoverEveryMs?: number;
   /** Cleans up after interrupted work once their jobs are recovered (e.g. partial uploads). */
   recoverMore?: () => Promise<unknown>;
+  /** One scheduler pass (enqueue due schedule fires); must be cheap, it runs about every second. */
+  tickSchedules?: () => Promise<unknown>;
+  tickEveryMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -39,6 +42,20 @@ export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise
   await beat(db, workerId);
   const heartbeat = setInterval(() => beat(db, workerId).catch(onError), options.heartbeatMs ?? 5_000);
   let lastRecovery = 0;
+  // Ticks also run on a timer, not only between jobs: a backup may take hours, and other
+  // schedules' fires must not fall out of the grace window meanwhile. One tick at a time.
+  let ticking = false;
+  let tickTimer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    if (ticking || !options.tickSchedules) return;
+    ticking = true;
+    options
+      .tickSchedules()
+      .catch(onError)
+      .finally(() => {
+        ticking = false;
+      });
+  };
   try {
     while (!signal.aborted) {
       try {
@@ -47,6 +64,10 @@ export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise
           await recoverInterruptedJobs(db);
           await options.recoverMore?.();
         }
+        // Only after the first recovery: a job left "running" by a dead worker would make its
+        // schedule's next fire look skipped.
+        tickTimer ??= setInterval(tick, options.tickEveryMs ?? 1_000);
+        tick();
         const job = await claimNextJob(db, { workerId });
         if (job) {
           await runClaimedJob(db, job, options.handlers, { workerId, shutdownSignal: signal });
@@ -59,6 +80,7 @@ export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise
     }
   } finally {
     clearInterval(heartbeat);
+    clearInterval(tickTimer);
     await db.workerHeartbeat.deleteMany({ where: { id: workerId } }).catch(onError);
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,8 @@ import { createDb, type Db } from '@/lib/core/db/client';
 import { applyMigrations } from '@/lib/core/db/migrate';
 import { enqueueJob } from '@/lib/core/jobs/enqueue-job';
 import { getJob } from '@/lib/core/jobs/list-jobs';
+import { createSchedule } from '@/lib/core/schedules/schedules';
+import { createTarget } from '@/lib/core/targets/targets';
 import { startWorker } from '@/test/helpers/processes';
 import { waitFor } from '@/test/helpers/wait-for';
 
@@ -74,6 +77,29 @@ describe('the worker process', () => {
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
+    }
+  });
+
+  it('fires a due schedule: enqueues its backup job once and records the fire', async () => {
+    await createTarget(db, randomBytes(32), { kind: 'local', name: 'Local', path: path.join(dir, 'target') });
+    // Created 90 s ago with a minute cron: at least one fire is due, the latest within the grace window.
+    const schedule = await createSchedule(
+      db,
+      { name: 'Every minute', cron: '* * * * *', target: 'Local', scope: 'full', enabled: true },
+      { now: new Date(Date.now() - 90_000) },
+    );
+    const worker = startWorker(env);
+    try {
+      const run = await waitFor(
+        () => db.scheduleRun.findFirst({ where: { scheduleId: schedule.id, status: 'queued' } }),
+        'the schedule to fire',
+      );
+      const job = await getJob(db, run.jobId as string);
+      expect([job.type, job.createdBy]).toEqual(['backup', 'schedule:Every minute']);
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+      await db.schedule.delete({ where: { id: schedule.id } });
     }
   });
 

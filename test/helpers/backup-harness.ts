@@ -23,6 +23,8 @@ export interface BackupHarness {
   logs: { message: string; level: string }[];
   /** Runs a backup as a job of this instance would (a job row, the engine, its context). */
   backup: (request: Partial<BackupRequest> & { target: string }, extra?: Partial<BackupContext>) => ReturnType<typeof runBackup>;
+  /** The same job context for another entry point (e.g. backup plus a schedule's retention). */
+  contextFor: (jobId: string) => BackupContext;
   cleanup: () => Promise<void>;
 }
 
@@ -40,6 +42,17 @@ export async function createBackupHarness(fixture: FixtureOptions = {}): Promise
   const docker = createDockerStandin(path.join(root, 'docker'), apps.dockerState);
   docker.install();
   const logs: BackupHarness['logs'] = [];
+  const contextFor = (jobId: string): BackupContext => ({
+    db: instance.db,
+    instanceKey,
+    env: { appsDir: apps.appsDir, dataDir: instance.dir, databasePath: instance.databasePath, dockerBin: docker.bin },
+    jobId,
+    createdBy: 'test',
+    log: async (message, level = 'info') => {
+      logs.push({ message, level });
+    },
+    reportProgress: () => {},
+  });
   return {
     root,
     instance,
@@ -49,22 +62,9 @@ export async function createBackupHarness(fixture: FixtureOptions = {}): Promise
     logs,
     backup: async (request, extra = {}) => {
       const job = await enqueueJob(instance.db, 'backup', { scope: 'full', apps: [], ...request }, { createdBy: 'test' });
-      return runBackup(
-        { scope: 'full', apps: [], ...request },
-        {
-          db: instance.db,
-          instanceKey,
-          env: { appsDir: apps.appsDir, dataDir: instance.dir, databasePath: instance.databasePath, dockerBin: docker.bin },
-          jobId: job.id,
-          createdBy: 'test',
-          log: async (message, level = 'info') => {
-            logs.push({ message, level });
-          },
-          reportProgress: () => {},
-          ...extra,
-        },
-      );
+      return runBackup({ scope: 'full', apps: [], ...request }, { ...contextFor(job.id), ...extra });
     },
+    contextFor,
     cleanup: async () => {
       await instance.cleanup();
       rmSync(root, { recursive: true, force: true });

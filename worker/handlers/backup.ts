@@ -1,14 +1,14 @@
-import { runBackup } from '../../lib/core/backup/run-backup';
 import { getEnv } from '../../lib/core/env';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
 import type { JobHandler } from '../../lib/core/jobs/job-handler';
+import { runBackupWithRetention } from '../../lib/core/schedules/run-scheduled-backup';
 
-/** A backup job: the whole pipeline of lib/core/backup, with this job's cancel and progress. */
+/** A backup job: the whole pipeline of lib/core/backup, with this job's cancel and progress; a schedule's retention after it succeeded. */
 export const runBackupJob: JobHandler<'backup'> = async ({ jobId, payload, signal, log, reportProgress }) => {
   const { db, instanceKey } = await prepareInstance();
   const env = getEnv();
   const job = await db.job.findUnique({ where: { id: jobId }, select: { createdBy: true } });
-  return runBackup(payload, {
+  return runBackupWithRetention(payload, {
     db,
     instanceKey,
     env: { appsDir: env.appsDir, dataDir: env.dataDir, databasePath: env.databasePath, dockerBin: env.dockerBin },
@@ -17,5 +17,6 @@ export const runBackupJob: JobHandler<'backup'> = async ({ jobId, payload, signa
     signal,
     log,
     reportProgress,
+    timeZone: env.timeZone,
   });
 };

@@ -40,18 +40,24 @@ export async function requestBackup(
     const problem = `There is no target named "${request.target}".`;
     throw new AppError('invalid_input', problem, { fields: { target: problem } });
   }
-  if (request.scope === 'apps') {
-    const apps = await listApps(env.appsDir, new DockerRuntime(env.dockerBin));
-    for (const id of request.apps) {
-      const app = apps.find((a) => a.id === id);
-      const known = apps.map((a) => a.id).join(', ') || 'none';
-      const problem = !app
-        ? `There is no app "${id}" (apps: ${known}).`
-        : app.error
-          ? `The app "${id}" cannot be backed up: ${app.error}`
-          : null;
-      if (problem) throw new AppError('invalid_input', problem, { fields: { apps: problem } });
-    }
-  }
+  if (request.scope === 'apps') await assertAppsCanBeBackedUp(env, request.apps);
   return enqueueJob(db, 'backup', request, { createdBy });
+}
+
+/** Throws invalid_input (field `apps`) naming the first app that does not exist or is broken. */
+export async function assertAppsCanBeBackedUp(
+  env: { appsDir: string; dockerBin: string },
+  ids: readonly string[],
+): Promise<void> {
+  const apps = await listApps(env.appsDir, new DockerRuntime(env.dockerBin));
+  for (const id of ids) {
+    const app = apps.find((a) => a.id === id);
+    const known = apps.map((a) => a.id).join(', ') || 'none';
+    const problem = !app
+      ? `There is no app "${id}" (apps: ${known}).`
+      : app.error
+        ? `The app "${id}" cannot be backed up: ${app.error}`
+        : null;
+    if (problem) throw new AppError('invalid_input', problem, { fields: { apps: problem } });
+  }
 }

@@ -9,6 +9,8 @@ export const SettingKey = {
   backupMasterKey: 'backup.masterKey',
   /** The master key wrapped under the backup passphrase (JSON key file, docs/FORMAT.md §1). */
   backupKeyFile: 'backup.keyFile',
+  /** Minutes after its time a schedule's fire still runs (the worker was down); default 60. */
+  scheduleGraceMinutes: 'schedules.graceMinutes',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 

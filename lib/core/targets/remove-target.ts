@@ -44,6 +44,15 @@ export async function removeTarget(db: Db, name: string, options: { forgetBackup
   await db.$transaction(async (tx) => {
     const row = await tx.target.findUnique({ where: { name } });
     if (!row) throw new AppError('not_found', `There is no target named "${name}".`);
+    // Schedules are not "forgotten" with the target: each is a user's intent, removed on purpose.
+    const schedules = await tx.schedule.findMany({ where: { targetId: row.id }, select: { name: true } });
+    if (schedules.length > 0) {
+      const names = schedules.map((s) => `"${s.name}"`).join(', ');
+      throw new AppError(
+        'conflict',
+        `The schedule${schedules.length > 1 ? 's' : ''} ${names} back up to "${name}"; remove them or point them at another target first.`,
+      );
+    }
     const dependents = await readDependents(tx, row.id);
     if (dependents.backups.running > 0) {
       throw new AppError(
