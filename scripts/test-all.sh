@@ -26,13 +26,15 @@ step "system test dependencies" bash scripts/install-test-deps.sh
 if [ ! -d node_modules ]; then
   step "npm ci" npm ci --no-audit --no-fund
 fi
-step "test services (radosgw)" bash scripts/services/radosgw.sh start
-step "test services (sshd)" bash scripts/services/sshd.sh start
-step "typecheck" npm run --silent typecheck
-step "lint" npm run --silent lint
-step "unit and integration tests" npx vitest run --reporter=default --reporter=json --outputFile=.test-output/unit.json
-step "build" npx next build
-step "end-to-end tests" npx playwright test
+# Deadlines per step: CI gives the whole run 90 minutes, and a step that hangs (once, a test
+# service that never came up) must fail on its own rather than take every result with it.
+step "test services (radosgw)" timeout 10m bash scripts/services/radosgw.sh start
+step "test services (sshd)" timeout 2m bash scripts/services/sshd.sh start
+step "typecheck" timeout 10m npm run --silent typecheck
+step "lint" timeout 5m npm run --silent lint
+step "unit and integration tests" timeout --kill-after=1m 40m npx vitest run --reporter=default --reporter=json --outputFile=.test-output/unit.json
+step "build" timeout 15m npx next build
+step "end-to-end tests" timeout --kill-after=1m 20m npx playwright test
 
 bash scripts/services/radosgw.sh stop >/dev/null 2>&1 || true
 bash scripts/services/sshd.sh stop >/dev/null 2>&1 || true

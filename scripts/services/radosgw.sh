@@ -5,7 +5,7 @@
 #   radosgw.sh user NAME — creates (idempotent) another S3 user and prints its keys as
 #                        S3_ACCESS_KEY_ID=… / S3_SECRET_ACCESS_KEY=… lines (for access tests)
 #   radosgw.sh gc      — frees the space of deleted and overwritten objects now (radosgw
-#                        otherwise waits two hours; the memstore OSD holds only 4 GiB, and
+#                        otherwise waits two hours; the memstore OSD holds only 8 GiB, and
 #                        a full OSD blocks every write)
 #   radosgw.sh stop    — stops it and removes its data
 # Needs: apt-get install --no-install-recommends radosgw ceph-mon ceph-osd ceph-common
@@ -62,15 +62,25 @@ start() {
     log "already running on 127.0.0.1:$RGW_PORT"
     return 0
   fi
-  # One retry from scratch: a cold start on a loaded machine occasionally trips.
-  if ! (bring_up); then
-    log "first start failed; retrying from scratch"
-    bring_up
-  fi
+  # Retries from scratch: a cold start on a loaded machine occasionally trips (once, an OSD
+  # failed its first monitor command with "wrong fsid"). Each attempt is a child process so
+  # that `set -e` holds inside it: in a function called from an `if`, bash ignores it, and a
+  # failed step then ran on into a radosgw-admin call that waited forever.
+  local attempt
+  for attempt in 1 2 3; do
+    if bash "$0" __bring-up; then return 0; fi
+    log "start attempt $attempt failed"
+  done
+  stop
+  return 1
 }
 
+# Every cluster command has a deadline: without a working OSD, ceph and radosgw-admin wait
+# forever.
+ceph_() { timeout 60 ceph -c "$CONF" --connect-timeout 10 "$@"; }
+rgw_admin() { timeout 60 radosgw-admin -c "$CONF" "$@"; }
+
 bring_up() {
-  set -e
   stop
   for port in "$MON_PORT" "$RGW_PORT"; do
     if port_in_use "$port"; then
@@ -101,6 +111,10 @@ mon allow pool delete = true
 mon data avail crit = 0
 mon data avail warn = 0
 mon warn on pool no redundancy = false
+# The OSD's own crush updates at start are monitor commands that can fail and abort its start;
+# this script places it in the crush map itself.
+osd crush update on start = false
+osd class update on start = false
 osd objectstore = memstore
 memstore device bytes = 8589934592
 run dir = $DIR/run
@@ -120,25 +134,25 @@ CONF
   monmaptool --create --add a "v1:127.0.0.1:$MON_PORT" --fsid "$fsid" "$DIR/monmap" >/dev/null
   ceph-mon -c "$CONF" --mkfs -i a --monmap "$DIR/monmap" --keyring "$DIR/keyring"
   ceph-mon -c "$CONF" -i a 9>&- # daemons must not keep the start lock
-  wait_for "the monitor" 30 ceph -c "$CONF" --connect-timeout 2 mon stat
+  wait_for "the monitor" 30 timeout 10 ceph -c "$CONF" --connect-timeout 2 mon stat
 
   local osd_uuid osd_id
   osd_uuid=$(cat /proc/sys/kernel/random/uuid)
-  osd_id=$(ceph -c "$CONF" osd new "$osd_uuid")
-  ceph-osd -c "$CONF" -i "$osd_id" --mkfs --osd-uuid "$osd_uuid" 2>"$DIR/log/osd-mkfs.log"
-  ceph -c "$CONF" osd crush add-bucket localhost host >/dev/null
-  ceph -c "$CONF" osd crush move localhost root=default >/dev/null
-  ceph -c "$CONF" osd crush add "osd.$osd_id" 1.0 host=localhost >/dev/null
+  osd_id=$(ceph_ osd new "$osd_uuid")
+  timeout 60 ceph-osd -c "$CONF" -i "$osd_id" --mkfs --osd-uuid "$osd_uuid" 2>"$DIR/log/osd-mkfs.log"
+  ceph_ osd crush add-bucket localhost host >/dev/null
+  ceph_ osd crush move localhost root=default >/dev/null
+  ceph_ osd crush add "osd.$osd_id" 1.0 host=localhost >/dev/null
   ceph-osd -c "$CONF" -i "$osd_id" 9>&-
-  wait_for "the OSD" 60 sh -c "ceph -c '$CONF' osd stat | grep -q '1 up'"
+  wait_for "the OSD" 60 sh -c "timeout 10 ceph -c '$CONF' --connect-timeout 2 osd stat | grep -q '1 up'"
 
   for pool in .rgw.root default.rgw.control default.rgw.meta default.rgw.log default.rgw.buckets.index default.rgw.buckets.data default.rgw.buckets.non-ec; do
-    ceph -c "$CONF" osd pool create "$pool" 8 8 >/dev/null 2>&1
-    ceph -c "$CONF" osd pool application enable "$pool" rgw >/dev/null 2>&1
+    ceph_ osd pool create "$pool" 8 8 >/dev/null 2>&1
+    ceph_ osd pool application enable "$pool" rgw >/dev/null 2>&1
   done
   radosgw -c "$CONF" -n client.rgw.a 9>&-
   wait_for "radosgw" 60 curl -fsS -o /dev/null "http://127.0.0.1:$RGW_PORT/"
-  radosgw-admin -c "$CONF" user create --uid=cloudos-test --display-name="Cloud OS tests" \
+  rgw_admin user create --uid=cloudos-test --display-name="Cloud OS tests" \
     --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" >/dev/null
   cat > "$DIR/s3.env" <<ENV
 S3_ENDPOINT=http://127.0.0.1:$RGW_PORT
@@ -157,17 +171,18 @@ user() {
   access=$(printf '%s' "cloudos-$name" | sha256sum | cut -c1-20 | tr a-f A-F)
   secret=$(printf '%s' "cloudos-secret-$name" | sha256sum | cut -c1-40)
   # A concurrent caller may create it between our check and our create: check again.
-  radosgw-admin -c "$CONF" user info --uid="$name" >/dev/null 2>&1 ||
-    radosgw-admin -c "$CONF" user create --uid="$name" --display-name="Cloud OS tests ($name)" \
+  rgw_admin user info --uid="$name" >/dev/null 2>&1 ||
+    rgw_admin user create --uid="$name" --display-name="Cloud OS tests ($name)" \
       --access-key="$access" --secret-key="$secret" >/dev/null ||
-    radosgw-admin -c "$CONF" user info --uid="$name" >/dev/null
+    rgw_admin user info --uid="$name" >/dev/null
   printf 'S3_ACCESS_KEY_ID=%s\nS3_SECRET_ACCESS_KEY=%s\n' "$access" "$secret"
 }
 
 case "${1:-}" in
   start) start ;;
+  __bring-up) bring_up ;;
   stop) stop ;;
   user) user "${2:-}" ;;
-  gc) radosgw-admin -c "$CONF" gc process --include-all ;;
+  gc) rgw_admin gc process --include-all ;;
   *) echo "usage: $0 start|stop|user NAME|gc" >&2; exit 2 ;;
 esac

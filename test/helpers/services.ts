@@ -17,13 +17,19 @@ function readEnvFile(file: string): Record<string, string> {
 
 /** Starts (or reuses) the real radosgw of scripts/services and returns its S3 settings. */
 export function startRadosgw(): Record<string, string> {
-  execFileSync('bash', [path.join(ROOT, 'scripts/services/radosgw.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [path.join(ROOT, 'scripts/services/radosgw.sh'), 'start'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 600_000, // three start attempts at most; never hang a test run
+  });
   return readEnvFile(path.join(SERVICES_DIR, 'radosgw', 's3.env'));
 }
 
 /** Starts (or reuses) the real sshd of scripts/services and returns its SFTP settings. */
 export function startSshd(): Record<string, string> {
-  execFileSync('bash', [path.join(ROOT, 'scripts/services/sshd.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [path.join(ROOT, 'scripts/services/sshd.sh'), 'start'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 120_000,
+  });
   return readEnvFile(path.join(SERVICES_DIR, 'sshd', 'sftp.env'));
 }
 
@@ -32,6 +38,7 @@ export function createS3User(name: string): { accessKeyId: string; secretAccessK
   const output = execFileSync('bash', [path.join(ROOT, 'scripts/services/radosgw.sh'), 'user', name], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 120_000,
   });
   const keys = Object.fromEntries(
     output
@@ -44,7 +51,10 @@ export function createS3User(name: string): { accessKeyId: string; secretAccessK
 
 /** Frees the space of deleted objects on the test radosgw now (see `radosgw.sh gc`). */
 export function collectRadosgwGarbage(): void {
-  execFileSync('bash', [path.join(ROOT, 'scripts/services/radosgw.sh'), 'gc'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [path.join(ROOT, 'scripts/services/radosgw.sh'), 'gc'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 120_000,
+  });
 }
 
 /** A new, empty bucket on the test radosgw. */

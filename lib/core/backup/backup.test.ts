@@ -262,7 +262,7 @@ describe('a backup whose target fails mid-upload', () => {
         `--access-key=${keys.accessKeyId}`,
         `--secret-key=${keys.secretAccessKey}`,
       ],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', timeout: 60_000 },
     );
     const bucket = await createTestBucket(
       { ...s3, S3_ACCESS_KEY_ID: keys.accessKeyId, S3_SECRET_ACCESS_KEY: keys.secretAccessKey },
@@ -285,7 +285,7 @@ describe('a backup whose target fails mid-upload', () => {
         reportProgress: (update) => {
           if (!suspended && (update.bytesDone ?? 0) > 20 * 1024 * 1024) {
             suspended = true; // the account is suspended while its upload runs
-            execFileSync('radosgw-admin', ['-c', conf, 'user', 'suspend', `--uid=${user}`], { stdio: 'ignore' });
+            execFileSync('radosgw-admin', ['-c', conf, 'user', 'suspend', `--uid=${user}`], { stdio: 'ignore', timeout: 60_000 });
           }
         },
       },
@@ -296,7 +296,7 @@ describe('a backup whose target fails mid-upload', () => {
     expect(row.status).toBe('failed');
     expect(row.errorMessage).toMatch(/Access denied to bucket .*s3:PutObject/);
     expect(harness.docker.lifecycle()).toEqual(['stop photos web db', 'start photos web db']);
-    execFileSync('radosgw-admin', ['-c', conf, 'user', 'enable', `--uid=${user}`], { stdio: 'ignore' });
+    execFileSync('radosgw-admin', ['-c', conf, 'user', 'enable', `--uid=${user}`], { stdio: 'ignore', timeout: 60_000 });
     // A suspended account may not even abort its upload: the log says so, and once the
     // account works again the parts are removable (what the cleanup of failed uploads does).
     expect(harness.logs.some((l) => l.message.startsWith('The partial upload could not be removed'))).toBe(true);
