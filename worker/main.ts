@@ -6,6 +6,8 @@ import { makeWorkerId } from '../lib/core/jobs/recover-jobs';
 import { recoverInterruptedRestores } from '../lib/core/restore/recover-restores';
 import { readGraceMs } from '../lib/core/schedules/grace-setting';
 import { tickScheduler } from '../lib/core/schedules/scheduler';
+import { dryRunBase, removeLeftoverDryRuns } from '../lib/core/verification/dry-run-dir';
+import { settleVerifications } from '../lib/core/verification/verifications';
 import { jobHandlers } from './handlers';
 import { runWorkerLoop } from './worker-loop';
 
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
     recoverMore: async () => {
       await recoverInterruptedBackups(db, instanceKey, dockerBin);
       await recoverInterruptedRestores(db, dataDir, dockerBin);
+      await settleVerifications(db);
+      await removeLeftoverDryRuns(db, dryRunBase(dataDir));
     },
     tickSchedules: async () => {
       const { errors } = await tickScheduler(db, { now: new Date(), timeZone, graceMs: await readGraceMs(db) });

@@ -9,6 +9,8 @@ export type AppErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** A verification of that backup is already queued or running. */
+  | 'already_verifying'
   | 'rate_limited'
   | 'config'
   | 'interrupted'

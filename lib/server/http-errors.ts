@@ -8,6 +8,7 @@ const STATUS: Record<AppErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  already_verifying: 409,
   rate_limited: 429,
   config: 500,
   interrupted: 500,

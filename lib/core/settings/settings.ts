@@ -11,6 +11,12 @@ export const SettingKey = {
   backupKeyFile: 'backup.keyFile',
   /** Minutes after its time a schedule's fire still runs (the worker was down); default 60. */
   scheduleGraceMinutes: 'schedules.graceMinutes',
+  /** Hours after which an app or target without a successful backup is stale; default 48. */
+  healthStaleAfterHours: 'health.staleAfterHours',
+  /** A schedule is stale after this many times its interval without a success; default 2. */
+  healthScheduleStaleFactor: 'health.scheduleStaleFactor',
+  /** A target counts as unverified when no backup on it was verified ok within these days; default 30. */
+  healthVerifyWithinDays: 'health.verifyWithinDays',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 
