@@ -77,14 +77,12 @@ export function computeStaleness(history: HealthHistory, options: StalenessOptio
     lastBackupId: string | null,
     limitMs: number,
     subject: string,
-    sinceCreated?: Date,
+    never: (limit: string) => string,
   ) => {
     const limit = formatDuration(limitMs);
     const message = lastAt
       ? `${subject} was last backed up ${formatDuration(now.getTime() - lastAt.getTime())} ago; more than ${limit} is stale.`
-      : sinceCreated
-        ? `${subject} has no successful backup in the ${formatDuration(now.getTime() - sinceCreated.getTime())} since it was created; more than ${limit} is stale.`
-        : `${subject} has never been backed up.`;
+      : never(limit);
     warnings.push({
       ...warning,
       lastSuccessAt: lastAt?.toISOString() ?? null,
@@ -105,7 +103,8 @@ export function computeStaleness(history: HealthHistory, options: StalenessOptio
       backup?.id ?? null,
       limitMs,
       `The schedule "${schedule.name}"`,
-      schedule.createdAt,
+      (limit) =>
+        `The schedule "${schedule.name}" has not completed a backup in the ${formatDuration(now.getTime() - schedule.createdAt.getTime())} since it was created; more than ${limit} is stale.`,
     );
   }
 
@@ -120,6 +119,7 @@ export function computeStaleness(history: HealthHistory, options: StalenessOptio
       backup?.id ?? null,
       limitMs,
       `The app "${app}"`,
+      () => `The app "${app}" has never been backed up.`,
     );
   }
 
@@ -137,7 +137,8 @@ export function computeStaleness(history: HealthHistory, options: StalenessOptio
       backup?.id ?? null,
       limitMs,
       `The target "${target.name}"`,
-      since,
+      (limit) =>
+        `The target "${target.name}" holds no successful backup yet, though its schedules should have made one within ${limit}.`,
     );
   }
   return warnings;
