@@ -5,6 +5,7 @@ import {
   APPS_USAGE,
   ARCHIVE_USAGE,
   BACKUP_USAGE,
+  HEALTH_USAGE,
   INIT_USAGE,
   JOBS_USAGE,
   PASSPHRASE_USAGE,
@@ -24,6 +25,7 @@ ${APPS_USAGE}
 ${BACKUP_USAGE}
 ${RESTORE_USAGE}
 ${SCHEDULES_USAGE}
+${HEALTH_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -47,7 +49,8 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'list') return (await import('./commands/backup')).runListCommand(rest);
   if (command === 'show') return (await import('./commands/backup')).runShowCommand(rest);
   if (command === 'restore') return (await import('./commands/restore')).runRestoreCommand(rest);
-  if (command === 'verify') return (await import('./commands/restore')).runVerifyCommand(rest);
+  if (command === 'verify') return (await import('./commands/verify')).runVerify(rest);
+  if (command === 'health') return (await import('./commands/health')).runHealth(rest);
   if (command === 'schedules') return (await import('./commands/schedules')).runSchedules(rest);
   if (command === 'retention') return (await import('./commands/schedules')).runRetention(rest);
   throw new UsageError(`unknown command "${command}"`);

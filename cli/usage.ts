@@ -34,11 +34,18 @@ export const BACKUP_USAGE = `Usage: cloudos-backup backup --target NAME (--full 
 
 export const RESTORE_USAGE = `Usage: cloudos-backup restore ID [--apps a,b] [--system] --yes [--json]
        cloudos-backup verify ID [--json]
+       cloudos-backup verify ID --checks integrity,size,dry-run,staleness [--json]
   restore replaces the chosen apps' data (all apps of the backup by default) only after the
   whole backup was read and its SHA-256 matched; an app whose swap fails is rolled back.
   --system restores the system settings and user accounts of a full backup (alone: only those;
   with --apps: both). verify reads and
-  authenticates the whole stored backup without restoring; exit 1 when corrupted or missing.`;
+  authenticates the whole stored backup without restoring; exit 1 when corrupted or missing.
+  With --checks it runs those checks as a recorded verification (dry-run restores into a
+  temporary directory and checks every SQLite database); exit 1 when any check fails.`;
+
+export const HEALTH_USAGE = `Usage: cloudos-backup health [--json]
+  The backup health score (0-100) with its reasons and where to fix each, the last successful
+  backup overall, per app, target and schedule, and the next scheduled runs.`;
 
 export const SCHEDULES_USAGE = `Usage: cloudos-backup schedules add NAME --cron EXPR --target T (--full | --apps a,b) [--keep-last N] [--keep-daily N] [--keep-weekly N] [--disabled] [--json]
        cloudos-backup schedules list [--json]

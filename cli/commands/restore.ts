@@ -15,7 +15,8 @@ function drawProgress(job: JobView): void {
   process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 100) - 1)}`);
 }
 
-async function runHere(jobId: string, json: boolean): Promise<JobView> {
+/** Runs a queued job here, drawing its progress on a terminal (not with --json). */
+export async function runHere(jobId: string, json: boolean): Promise<JobView> {
   const { db } = await prepareInstance();
   const onTerminal = process.stderr.isTTY && !json;
   const job = await runJobHere(db, jobId, onTerminal ? drawProgress : undefined);
