@@ -24,5 +24,6 @@ export async function checkStaleness(
     `its target "${backup.target.name}"`,
     ...(backup.scheduleId ? ['its schedule'] : []),
   ];
-  return { result: 'pass', message: `The last successful backups of ${subjects.join(', ')} are within their thresholds.` };
+  const listed = subjects.length > 1 ? `${subjects.slice(0, -1).join(', ')} and ${subjects.at(-1)}` : subjects[0];
+  return { result: 'pass', message: `The last successful backups of ${listed} are within their thresholds.` };
 }
