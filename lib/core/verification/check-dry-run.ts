@@ -16,14 +16,14 @@ export interface DryRunCheck {
  * the caller owns and removes): the tree against the manifest (inspect-tree.ts) and every
  * SQLite database through `PRAGMA integrity_check`.
  */
-export function checkDryRun(
+export async function checkDryRun(
   dir: string,
   manifest: BackupManifest,
   options: { signal?: AbortSignal; onDatabase?: (done: number, total: number, current: string) => void } = {},
-): DryRunCheck {
+): Promise<DryRunCheck> {
   const tree = inspectRestoredTree(dir, manifest.contents);
   const databases = tree.sqliteFiles;
-  const sqliteProblems = checkSqliteDatabases(dir, databases, {
+  const sqliteProblems = await checkSqliteDatabases(dir, databases, {
     signal: options.signal,
     onProgress: (done, current) => options.onDatabase?.(done, databases.length, current),
   });

@@ -148,7 +148,7 @@ export async function runVerification(payload: VerifyJobPayload, context: Verifi
               message: 'Not run: the stored object did not pass the integrity check, so it cannot be restored.',
             };
           context.reportProgress({ phase: 'Dry-run restore: checking the restored files', bytesTotal: null });
-          const dryRun = checkDryRun(extractDir, manifest, {
+          const dryRun = await checkDryRun(extractDir, manifest, {
             signal,
             onDatabase: (done, total, current) =>
               context.reportProgress({

@@ -1,47 +1,82 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors';
 
 /** How many lines of integrity_check's answer a problem quotes. */
 const MAX_LINES = 3;
 
-/**
- * `PRAGMA integrity_check` of one SQLite file, opened read-only: null when it answers "ok",
- * else what it (or opening the file) reported. Runs on a dry-run copy, so the -shm file SQLite
- * may create beside a WAL database touches nothing live.
- */
-export function sqliteIntegrityProblem(file: string): string | null {
-  let db: Database.Database | null = null;
+// Runs in a worker thread: one integrity_check of a multi-gigabyte database takes minutes and
+// cannot be interrupted, and on the main thread it would stop the job's lease heartbeat, the
+// scheduler and signal handling for that long. Plain JavaScript, evaluated, so it works the
+// same from TypeScript sources, the esbuild bundles and tests. Each database is opened
+// read-only; on a dry-run copy the -shm file SQLite may create touches nothing live.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+for (const [index, file] of workerData.files.entries()) {
+  parentPort.postMessage({ type: 'start', index });
+  let db = null;
+  let problem = null;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
-    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
-    const lines = rows.map((r) => r.integrity_check);
-    if (lines.length === 1 && lines[0] === 'ok') return null;
-    const more = lines.length > MAX_LINES ? ` (and ${lines.length - MAX_LINES} more)` : '';
-    return `${lines.slice(0, MAX_LINES).join('; ')}${more}`;
+    const lines = db.pragma('integrity_check').map((row) => row.integrity_check);
+    if (!(lines.length === 1 && lines[0] === 'ok')) {
+      const more = lines.length > ${MAX_LINES} ? ' (and ' + (lines.length - ${MAX_LINES}) + ' more)' : '';
+      problem = lines.slice(0, ${MAX_LINES}).join('; ') + more;
+    }
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    problem = error && error.message ? error.message : String(error);
   } finally {
-    db?.close();
+    if (db) db.close();
   }
+  parentPort.postMessage({ type: 'done', index, problem });
 }
+`;
+
+type WorkerMessage = { type: 'start'; index: number } | { type: 'done'; index: number; problem: string | null };
 
 /**
- * Checks every SQLite database of a dry-run restore (paths relative to `root`); returns one
- * problem per database that fails, naming it. Checks the signal between databases: one
- * integrity_check cannot be interrupted.
+ * `PRAGMA integrity_check` of every SQLite database of a dry-run restore (paths relative to
+ * `root`), in a worker thread; resolves with one problem per database that fails, naming it.
+ * Cancel terminates the thread (a check already inside SQLite finishes in the background).
  */
 export function checkSqliteDatabases(
   root: string,
   files: string[],
   options: { signal?: AbortSignal; onProgress?: (done: number, current: string) => void } = {},
-): string[] {
-  const problems: string[] = [];
-  for (const [index, rel] of files.entries()) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
-    options.onProgress?.(index, rel);
-    const problem = sqliteIntegrityProblem(path.join(root, rel));
-    if (problem) problems.push(`The SQLite database ${rel} fails PRAGMA integrity_check: ${problem}`);
-  }
-  return problems;
+): Promise<string[]> {
+  if (files.length === 0) return Promise.resolve([]);
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason ?? new AppError('cancelled', 'Cancelled.'));
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), files: files.map((f) => path.join(root, f)) },
+  });
+  return new Promise<string[]>((resolve, reject) => {
+    const problems: string[] = [];
+    let settled = false;
+    const finish = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      if (error) reject(error);
+      else resolve(problems);
+    };
+    const onAbort = () => finish(signal?.reason ?? new AppError('cancelled', 'Cancelled.'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (message: WorkerMessage) => {
+      const rel = files[message.index] ?? '';
+      if (message.type === 'start') options.onProgress?.(message.index, rel);
+      else if (message.problem) problems.push(`The SQLite database ${rel} fails PRAGMA integrity_check: ${message.problem}`);
+      if (message.type === 'done' && message.index === files.length - 1) finish(null);
+    });
+    worker.on('error', (error) =>
+      finish(new AppError('internal', `The SQLite check stopped: ${error.message}`, { cause: error })),
+    );
+    worker.on('exit', (code) => {
+      if (code !== 0) finish(new AppError('internal', `The SQLite check stopped (exit ${code}).`));
+    });
+  });
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBackup } from '@/lib/core/backup/catalog';
 import { cancelJob } from '@/lib/core/jobs/cancel-job';
+import { createSchedule } from '@/lib/core/schedules/schedules';
 import { createTarget } from '@/lib/core/targets/targets';
 import { type BackupHarness, createBackupHarness } from '@/test/helpers/backup-harness';
 import { resultsOf, runVerificationJob } from '@/test/helpers/verification-job';
@@ -157,6 +158,36 @@ describe('the staleness check', () => {
     expect(message).toMatch(/The target "local" was last backed up 49 h ago; more than 48 h is stale\./);
     // Only what concerns this backup: the default target holds no backups and has no schedule.
     expect(message).not.toContain('Local backups');
+  }, 60_000);
+
+  it("warns about the backup's schedule once twice its interval passed", async () => {
+    const schedule = await createSchedule(harness.instance.db, {
+      name: 'hourly-notes',
+      cron: 'hourly',
+      target: 'local',
+      scope: 'apps',
+      apps: ['notes'],
+    });
+    const { backupId } = await harness.backup({ target: 'local', scope: 'apps', apps: ['notes'], scheduleId: schedule.id });
+    const inTime = await runVerificationJob(harness, backupId, {
+      checks: ['staleness'],
+      now: () => new Date(Date.now() + 90 * 60_000),
+    });
+    expect(inTime.verification.checks[0]).toMatchObject({
+      result: 'pass',
+      message:
+        'The last successful backups of its apps (notes), its target "local" and its schedule are within their thresholds.',
+    });
+    const late = await runVerificationJob(harness, backupId, {
+      checks: ['staleness'],
+      now: () => new Date(Date.now() + 3 * HOUR),
+    });
+    // The hourly schedule is late after 2 h; notes and the target are covered by it, so they
+    // follow the loosest schedule covering them: also 2 h.
+    expect(late.verification.checks[0]?.message).toMatch(
+      /^The schedule "hourly-notes" was last backed up 3 h ago; more than 2 h is stale\. The app "notes" was last backed up 3 h ago; more than 2 h is stale\./,
+    );
+    await harness.instance.db.schedule.delete({ where: { id: schedule.id } });
   }, 60_000);
 });
 
