@@ -171,7 +171,7 @@ export async function runVerification(payload: VerifyJobPayload, context: Verifi
           return checkStaleness(db, backup, (context.now ?? (() => new Date()))(), context.timeZone);
         });
     }
-    await keepBackupInLine(db, backup.id, checks, dryRunVerdict ?? (checks.includes('integrity') ? null : sizeVerdict));
+    await keepBackupInLine(db, backup.id, dryRunVerdict ?? (checks.includes('integrity') ? null : sizeVerdict));
     const state = STATE_OF[worstResult(outcomes.map((o) => o.result))];
     await db.verification.update({ where: { id: row.id }, data: { state, activeFor: null, finishedAt: new Date() } });
   } catch (error) {
@@ -200,9 +200,8 @@ export async function runVerification(payload: VerifyJobPayload, context: Verifi
  * broken data makes it corrupted; a size check that found the object missing or of another
  * size sets that when integrity did not run. Staleness and the size trend never touch it.
  */
-async function keepBackupInLine(db: Db, backupId: string, checks: CheckName[], verdict: Verdict | null): Promise<void> {
+async function keepBackupInLine(db: Db, backupId: string, verdict: Verdict | null): Promise<void> {
   if (!verdict) return;
-  if (!checks.some((c) => c === 'integrity' || c === 'size' || c === 'dry-run')) return;
   await db.backup.update({
     where: { id: backupId },
     data: { verifiedAt: new Date(), verifyResult: verdict.result, verifyMessage: verdict.message.slice(0, 2000) },

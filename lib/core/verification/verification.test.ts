@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +153,25 @@ describe('the size trend', () => {
     // A warning about the trend says nothing against the stored bytes.
     expect((await getBackup(harness.instance.db, shrunkId)).verification).toEqual(before);
   }, 120_000);
+});
+
+describe('the size check alone', () => {
+  it('records a missing object on the backup, as integrity would', async () => {
+    const object = path.join(targetDir, 'archives', `${fullId}.cob`);
+    renameSync(object, `${object}.away`);
+    try {
+      const run = await runVerificationJob(harness, fullId, { checks: ['size'] });
+      expect(run.verification).toMatchObject({ state: 'failed', requestedChecks: ['size'] });
+      expect((await getBackup(harness.instance.db, fullId)).verification).toMatchObject({
+        result: 'missing',
+        message: `The stored object archives/${fullId}.cob is not on the target "local".`,
+      });
+    } finally {
+      renameSync(`${object}.away`, object);
+    }
+    await runVerificationJob(harness, fullId, { checks: ['integrity'] });
+    expect((await getBackup(harness.instance.db, fullId)).verification).toMatchObject({ result: 'ok' });
+  }, 60_000);
 });
 
 describe('the staleness check', () => {
