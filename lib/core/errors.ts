@@ -22,6 +22,7 @@ export type AppErrorCode =
   | 'unreachable'
   | 'no_space'
   | 'misconfigured'
+  | 'rolled_back'
   | 'internal';
 
 export interface AppErrorOptions {

@@ -21,6 +21,7 @@ const STATUS: Record<AppErrorCode, number> = {
   unreachable: 502,
   no_space: 507,
   misconfigured: 400,
+  rolled_back: 500,
   internal: 500,
 };
 
