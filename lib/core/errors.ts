@@ -22,6 +22,7 @@ export type AppErrorCode =
   | 'unreachable'
   | 'no_space'
   | 'misconfigured'
+  | 'feature_not_licensed'
   | 'internal';
 
 export interface AppErrorOptions {
@@ -32,6 +33,11 @@ export interface AppErrorOptions {
   retryable?: boolean;
   /** For invalid_input: a message per input field (dotted path, e.g. `auth.password`), so a form can show each beside its field. */
   fields?: Record<string, string>;
+  /**
+   * Machine-readable facts a client acts on, sent beside code and message in the API's error
+   * JSON (e.g. `{feature, plan}` for feature_not_licensed). Never a secret.
+   */
+  details?: Record<string, string>;
 }
 
 export class AppError extends Error {
@@ -39,6 +45,7 @@ export class AppError extends Error {
   readonly retryAfterSeconds?: number;
   readonly retryable: boolean;
   readonly fields?: Record<string, string>;
+  readonly details?: Record<string, string>;
 
   constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -47,6 +54,7 @@ export class AppError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.retryable = options.retryable ?? false;
     this.fields = options.fields;
+    this.details = options.details;
   }
 }
 
