@@ -21,9 +21,9 @@ function CreatedToken({ created, onDone }: { created: CreatedApiToken; onDone: (
   return (
     <Alert tone="warning" aria-label="New API token">
       <p className="font-medium">Token “{created.view.name}” created. Copy it now: it will not be shown again.</p>
-      <div className="mt-2 flex items-center gap-2">
+      <div className="mt-2 flex flex-wrap items-center gap-2">
         <code
-          className="min-w-0 flex-1 select-all break-all rounded border bg-background px-2 py-1 text-xs"
+          className="w-full select-all break-all rounded border bg-background px-2 py-1 text-xs sm:w-auto sm:min-w-0 sm:flex-1"
           data-testid="new-api-token"
         >
           {created.token}
