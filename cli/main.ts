@@ -7,10 +7,12 @@ import {
   BACKUP_USAGE,
   INIT_USAGE,
   JOBS_USAGE,
+  LICENSE_USAGE,
   PASSPHRASE_USAGE,
   RESTORE_USAGE,
   SCHEDULES_USAGE,
   TARGETS_USAGE,
+  TOKENS_USAGE,
 } from './usage';
 
 const USAGE = `cloudos-backup — encrypted backups for Cloud OS
@@ -24,6 +26,8 @@ ${APPS_USAGE}
 ${BACKUP_USAGE}
 ${RESTORE_USAGE}
 ${SCHEDULES_USAGE}
+${LICENSE_USAGE}
+${TOKENS_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -50,6 +54,8 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'verify') return (await import('./commands/restore')).runVerifyCommand(rest);
   if (command === 'schedules') return (await import('./commands/schedules')).runSchedules(rest);
   if (command === 'retention') return (await import('./commands/schedules')).runRetention(rest);
+  if (command === 'license') return (await import('./commands/license')).runLicense(rest);
+  if (command === 'tokens') return (await import('./commands/tokens')).runTokens(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

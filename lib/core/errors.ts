@@ -23,6 +23,7 @@ export type AppErrorCode =
   | 'no_space'
   | 'misconfigured'
   | 'rolled_back'
+  | 'feature_not_licensed'
   | 'internal';
 
 export interface AppErrorOptions {
@@ -33,6 +34,11 @@ export interface AppErrorOptions {
   retryable?: boolean;
   /** For invalid_input: a message per input field (dotted path, e.g. `auth.password`), so a form can show each beside its field. */
   fields?: Record<string, string>;
+  /**
+   * Machine-readable facts a client acts on, sent beside code and message in the API's error
+   * JSON (e.g. `{feature, plan}` for feature_not_licensed). Never a secret.
+   */
+  details?: Record<string, string>;
 }
 
 export class AppError extends Error {
@@ -40,6 +46,7 @@ export class AppError extends Error {
   readonly retryAfterSeconds?: number;
   readonly retryable: boolean;
   readonly fields?: Record<string, string>;
+  readonly details?: Record<string, string>;
 
   constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -48,6 +55,7 @@ export class AppError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.retryable = options.retryable ?? false;
     this.fields = options.fields;
+    this.details = options.details;
   }
 }
 

@@ -11,12 +11,18 @@ export const SettingKey = {
   backupKeyFile: 'backup.keyFile',
   /** Minutes after its time a schedule's fire still runs (the worker was down); default 60. */
   scheduleGraceMinutes: 'schedules.graceMinutes',
+  /** The installed license token (docs/LICENSE.md), verified again on every read. */
+  licenseToken: 'license.token',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 
 export async function getSetting(db: Db, key: SettingKey): Promise<string | null> {
   const row = await db.setting.findUnique({ where: { key } });
   return row?.value ?? null;
+}
+
+export async function deleteSetting(db: Db, key: SettingKey): Promise<void> {
+  await db.setting.deleteMany({ where: { key } });
 }
 
 export async function putSetting(db: Db, key: SettingKey, value: string): Promise<void> {
