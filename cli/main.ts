@@ -8,10 +8,12 @@ import {
   HEALTH_USAGE,
   INIT_USAGE,
   JOBS_USAGE,
+  LICENSE_USAGE,
   PASSPHRASE_USAGE,
   RESTORE_USAGE,
   SCHEDULES_USAGE,
   TARGETS_USAGE,
+  TOKENS_USAGE,
 } from './usage';
 
 const USAGE = `cloudos-backup — encrypted backups for Cloud OS
@@ -26,6 +28,8 @@ ${BACKUP_USAGE}
 ${RESTORE_USAGE}
 ${SCHEDULES_USAGE}
 ${HEALTH_USAGE}
+${LICENSE_USAGE}
+${TOKENS_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -53,6 +57,8 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'health') return (await import('./commands/health')).runHealth(rest);
   if (command === 'schedules') return (await import('./commands/schedules')).runSchedules(rest);
   if (command === 'retention') return (await import('./commands/schedules')).runRetention(rest);
+  if (command === 'license') return (await import('./commands/license')).runLicense(rest);
+  if (command === 'tokens') return (await import('./commands/tokens')).runTokens(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

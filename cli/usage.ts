@@ -56,3 +56,16 @@ export const SCHEDULES_USAGE = `Usage: cloudos-backup schedules add NAME --cron 
   daily (02:00), weekly (Sunday 02:00), monthly (1st, 02:00). Retention keeps the union of its
   rules over the schedule's own backups, and always the newest; without rules it keeps all.
   run backs up now as the schedule, retention included.`;
+
+export const LICENSE_USAGE = `Usage: cloudos-backup license install FILE [--json]
+       cloudos-backup license show [--json]
+       cloudos-backup license remove [--json]
+  install verifies the license (FILE, or "-" for standard input) offline and replaces the
+  installed one; an expired, altered or foreign license is refused and changes nothing.
+  show prints the plan, features, licensee and expiry, or why the installed one is not valid.`;
+
+export const TOKENS_USAGE = `Usage: cloudos-backup tokens create NAME [--json]
+       cloudos-backup tokens list [--all] [--json]
+       cloudos-backup tokens revoke NAME|ID [--json]
+  create prints the new API token once (alone on stdout); only its SHA-256 is stored. Use it as
+  "Authorization: Bearer TOKEN" on /api routes. --all lists revoked tokens too.`;

@@ -24,6 +24,8 @@ export type AppErrorCode =
   | 'unreachable'
   | 'no_space'
   | 'misconfigured'
+  | 'rolled_back'
+  | 'feature_not_licensed'
   | 'internal';
 
 export interface AppErrorOptions {
@@ -34,6 +36,11 @@ export interface AppErrorOptions {
   retryable?: boolean;
   /** For invalid_input: a message per input field (dotted path, e.g. `auth.password`), so a form can show each beside its field. */
   fields?: Record<string, string>;
+  /**
+   * Machine-readable facts a client acts on, sent beside code and message in the API's error
+   * JSON (e.g. `{feature, plan}` for feature_not_licensed). Never a secret.
+   */
+  details?: Record<string, string>;
 }
 
 export class AppError extends Error {
@@ -41,6 +48,7 @@ export class AppError extends Error {
   readonly retryAfterSeconds?: number;
   readonly retryable: boolean;
   readonly fields?: Record<string, string>;
+  readonly details?: Record<string, string>;
 
   constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -49,6 +57,7 @@ export class AppError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.retryable = options.retryable ?? false;
     this.fields = options.fields;
+    this.details = options.details;
   }
 }
 

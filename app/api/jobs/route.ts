@@ -19,10 +19,10 @@ export const GET = authedRoute(async ({ request }) => {
 
 const enqueueBody = z.object({ type: z.string().min(1), payload: z.unknown().optional() });
 
-export const POST = authedRoute(async ({ request, user }) => {
+export const POST = authedRoute(async ({ request, auth }) => {
   const body = enqueueBody.safeParse(await readJsonBody(request));
   if (!body.success) throw new AppError('invalid_input', 'Expected {"type": string, "payload"?: object}.');
   const { db } = await getInstance();
-  const job = await enqueueJob(db, body.data.type, body.data.payload, { createdBy: user.username });
+  const job = await enqueueJob(db, body.data.type, body.data.payload, { createdBy: auth.actor });
   return NextResponse.json({ job }, { status: 202 });
 });

@@ -17,12 +17,18 @@ export const SettingKey = {
   healthScheduleStaleFactor: 'health.scheduleStaleFactor',
   /** A target counts as unverified when no backup on it was verified ok within these days; default 30. */
   healthVerifyWithinDays: 'health.verifyWithinDays',
+  /** The installed license token (docs/LICENSE.md), verified again on every read. */
+  licenseToken: 'license.token',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 
 export async function getSetting(db: Db, key: SettingKey): Promise<string | null> {
   const row = await db.setting.findUnique({ where: { key } });
   return row?.value ?? null;
+}
+
+export async function deleteSetting(db: Db, key: SettingKey): Promise<void> {
+  await db.setting.deleteMany({ where: { key } });
 }
 
 export async function putSetting(db: Db, key: SettingKey, value: string): Promise<void> {
