@@ -1,5 +1,6 @@
 'use client';
-import { useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -8,16 +9,38 @@ import { Progress } from '@/components/ui/progress';
 import { fetchJson } from '@/lib/client/fetch-json';
 import { useJobEvents } from '@/lib/client/use-job-events';
 import type { JobView } from '@/lib/core/jobs/job-types';
+import type { VerificationView } from '@/lib/core/verification/verification-view';
 import { formatDateTime, formatJobType } from './format';
 import { JobLogList } from './job-log-list';
 import { JobOutcome } from './job-outcome';
 import { JobProgressDetails } from './job-progress-details';
 import { JobStatusBadge } from './job-status-badge';
 
-/** A job's progress bar, details and log, following the job live over SSE. */
-export function JobLive({ initial }: { initial: JobView }) {
+/**
+ * Re-renders the server page (shortly after the last of a burst of changes) whenever `key`
+ * changes: the job stream says that something happened, the page reads what (a verification's
+ * checks are rows of their own, not part of the job's events).
+ */
+function useRefreshOnChange(key: string | null) {
+  const router = useRouter();
+  const last = useRef(key);
+  useEffect(() => {
+    if (key === null || key === last.current) return;
+    last.current = key;
+    const timer = setTimeout(() => router.refresh(), 250);
+    return () => clearTimeout(timer);
+  }, [key, router]);
+}
+
+/**
+ * A job's progress bar, details and log, following the job live over SSE. For a verification
+ * job, `verification` is the page's read of its checks so far, refreshed as the job moves.
+ */
+export function JobLive({ initial, verification = null }: { initial: JobView; verification?: VerificationView | null }) {
   const { job: live, logs, done } = useJobEvents(initial.id, initial);
   const job = live ?? initial;
+  // Each check logs a line when it is recorded; the status and phase change between checks.
+  useRefreshOnChange(verification ? `${logs.length}:${job.status}:${job.phase ?? ''}` : null);
   const [cancelling, setCancelling] = useState(false);
   const active = job.status === 'queued' || job.status === 'running';
 
@@ -59,7 +82,7 @@ export function JobLive({ initial }: { initial: JobView }) {
             <Alert tone={job.status === 'cancelled' ? 'warning' : 'danger'}>{job.errorMessage}</Alert>
           )}
           <JobProgressDetails job={job} />
-          <JobOutcome job={job} />
+          <JobOutcome job={job} verification={verification} />
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-muted-foreground">Created</dt>
             <dd>{formatDateTime(job.createdAt)}</dd>

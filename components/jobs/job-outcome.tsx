@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { Alert } from '@/components/ui/alert';
+import { VerificationChecks, VerificationStateBadge } from '@/components/verification/verification-checks';
 import type { JobView } from '@/lib/core/jobs/job-types';
+import type { VerificationView } from '@/lib/core/verification/verification-view';
 import { formatDateTime } from './format';
 
 // The shapes of RestoreResult and VerifyResult (lib/core/restore), read defensively: a job row
@@ -26,6 +28,14 @@ function asRestore(result: unknown): RestoreOutcome | null {
 function asVerify(result: unknown): VerifyOutcome | null {
   const r = result as Partial<VerifyOutcome> | null;
   return r && typeof r.result === 'string' && typeof r.message === 'string' ? (r as VerifyOutcome) : null;
+}
+
+// A verification job's result is its VerificationView (lib/core/verification).
+function asVerification(result: unknown): VerificationView | null {
+  const r = result as Partial<VerificationView> | null;
+  return r && typeof r.state === 'string' && Array.isArray(r.checks) && Array.isArray(r.requestedChecks)
+    ? (r as VerificationView)
+    : null;
 }
 
 function BackupLink({ id }: { id: string }) {
@@ -78,8 +88,35 @@ function VerifyOutcomeView({ outcome }: { outcome: VerifyOutcome }) {
   );
 }
 
-/** What a finished restore or verify job found; nothing for other jobs or while running. */
-export function JobOutcome({ job }: { job: JobView }) {
+/** A verification's checks, as they finish and once it ended. */
+function VerificationOutcomeView({ verification }: { verification: VerificationView }) {
+  return (
+    <section aria-label="Verification result" className="grid gap-2 text-sm">
+      <p className="flex flex-wrap items-center gap-2">
+        Verification checks <VerificationStateBadge state={verification.state} testId="verification-state" />
+        <span className="text-muted-foreground">
+          {verification.dryRun ? 'with a dry-run restore' : 'without a dry-run restore'}
+        </span>
+      </p>
+      {verification.message && (
+        <Alert tone={verification.state === 'cancelled' ? 'warning' : 'danger'}>{verification.message}</Alert>
+      )}
+      <VerificationChecks verification={verification} />
+      <BackupLink id={verification.backupId} />
+    </section>
+  );
+}
+
+/**
+ * What a finished restore or verify job found; nothing for other jobs or while running. A
+ * verification job (`verification`, read by the page) shows its checks while it runs too.
+ */
+export function JobOutcome({ job, verification = null }: { job: JobView; verification?: VerificationView | null }) {
+  if (job.type === 'verify') {
+    // The job's result is the final view; until then the page's read of the checks so far.
+    const view = asVerification(job.result) ?? verification;
+    if (view) return <VerificationOutcomeView verification={view} />;
+  }
   // A restore that rolled an app back fails and keeps its per-app outcome.
   if (job.type === 'restore' && (job.status === 'succeeded' || job.status === 'failed')) {
     const outcome = asRestore(job.result);

@@ -1,8 +1,13 @@
 'use server';
 import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
 import { requestBackup } from '@/lib/core/backup/request-backup';
 import { getEnv } from '@/lib/core/env';
+import { requireFeature } from '@/lib/core/license/require-feature';
 import { requestRestore, requestVerify } from '@/lib/core/restore/request-restore';
+import { verifyRequestSchema } from '@/lib/core/restore/restore-request';
+import { parseInput } from '@/lib/core/targets/target-input';
+import { startVerification } from '@/lib/core/verification/start-verification';
 import { type ActionResult, runAction } from '@/lib/server/action-result';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
@@ -42,5 +47,24 @@ export async function startVerifyAction(input: unknown): Promise<ActionResult<{ 
     const { db } = await getInstance();
     const job = await requestVerify(db, input, user.username);
     return { jobId: job.id };
+  });
+}
+
+const runChecksSchema = verifyRequestSchema.extend({ dryRun: z.boolean().optional() }).strict();
+
+/**
+ * Starts a verification of a finished backup with the default checks (plus the dry-run
+ * restore when asked) in the signed-in user's name. Needs the `backup_verification` license
+ * feature: without it the result is `feature_not_licensed` with what to install, and nothing
+ * is queued; `already_verifying` while one runs.
+ */
+export async function startChecksAction(input: unknown): Promise<ActionResult<{ jobId: string }>> {
+  return runAction(async () => {
+    const user = await requirePageUser();
+    const { db } = await getInstance();
+    const { backupId, dryRun } = parseInput(runChecksSchema, input, 'request');
+    await requireFeature(db, 'backup_verification');
+    const { jobId } = await startVerification(db, backupId, { dryRun, createdBy: user.username });
+    return { jobId };
   });
 }

@@ -3,10 +3,14 @@ import Link from 'next/link';
 import { BackupsTable } from '@/components/backups/backups-table';
 import { EmptyState } from '@/components/shell/empty-state';
 import { PageHeader } from '@/components/shell/page-header';
+import { RefreshWhile } from '@/components/shell/refresh-while';
 import { buttonVariants } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import { toFeatureAccess } from '@/components/verification/license-needed';
 import { listBackups } from '@/lib/core/backup/catalog';
+import { checkFeature } from '@/lib/core/license/require-feature';
 import { listTargets } from '@/lib/core/targets/targets';
+import { latestVerificationsOf } from '@/lib/core/verification/verification-lookups';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
 
@@ -20,6 +24,14 @@ export default async function BackupsPage({ searchParams }: { searchParams: Prom
   // Only a target that exists filters; anything else in the address shows every backup.
   const filter = typeof wanted === 'string' && targets.some((t) => t.name === wanted) ? wanted : undefined;
   const backups = await listBackups(db, { targetName: filter });
+  const [verifications, license] = await Promise.all([
+    latestVerificationsOf(
+      db,
+      backups.map((b) => b.id),
+    ),
+    checkFeature(db, 'backup_verification'),
+  ]);
+  const verifying = [...verifications.values()].some((v) => v.state === 'queued' || v.state === 'running');
   const filterLink = (name: string | undefined, label: string) => (
     <Link
       key={label}
@@ -53,7 +65,16 @@ export default async function BackupsPage({ searchParams }: { searchParams: Prom
           size, checksum and status.
         </EmptyState>
       ) : (
-        <BackupsTable backups={backups} now={Date.now()} />
+        <>
+          <BackupsTable
+            backups={backups}
+            now={Date.now()}
+            verifications={verifications}
+            checksAccess={toFeatureAccess('backup_verification', license)}
+          />
+          {/* Follows running verifications, so their rows change state without a reload. */}
+          <RefreshWhile active={verifying} />
+        </>
       )}
     </>
   );

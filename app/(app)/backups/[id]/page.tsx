@@ -13,9 +13,14 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Alert } from '@/components/ui/alert';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { LatestVerificationCard } from '@/components/verification/latest-verification-card';
+import { toFeatureAccess } from '@/components/verification/license-needed';
+import { RunChecksButton } from '@/components/verification/run-checks-button';
 import { getBackup } from '@/lib/core/backup/catalog';
 import { isAppError } from '@/lib/core/errors';
 import { listJobLogs } from '@/lib/core/jobs/list-jobs';
+import { checkFeature } from '@/lib/core/license/require-feature';
+import { getLatestVerification } from '@/lib/core/verification/verifications';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
 
@@ -30,7 +35,12 @@ export default async function BackupPage({ params }: { params: Promise<{ id: str
     if (isAppError(error) && (error.code === 'not_found' || error.code === 'invalid_input')) notFound();
     throw error;
   });
-  const logs = backup.jobId ? await listJobLogs(db, backup.jobId, 0, 5000) : [];
+  const [logs, latest, license] = await Promise.all([
+    backup.jobId ? listJobLogs(db, backup.jobId, 0, 5000) : [],
+    getLatestVerification(db, backup.id),
+    checkFeature(db, 'backup_verification'),
+  ]);
+  const now = Date.now();
   const rows: [string, ReactNode][] = [
     ['Status', <BackupStatusBadge key="s" status={backup.status} />],
     ['Scope', scopeLabel(backup)],
@@ -50,7 +60,7 @@ export default async function BackupPage({ params }: { params: Promise<{ id: str
     ],
     ['SHA-256', <Checksum key="c" sha256={backup.sha256} full />],
     ['Started by', backup.createdBy ?? (backup.scheduleId ? 'a schedule' : '—')],
-    ['Verification', <VerificationText key="v" verification={backup.verification} now={Date.now()} />],
+    ['Verification', <VerificationText key="v" verification={backup.verification} now={now} />],
   ];
   const finished = backup.status === 'succeeded';
   return (
@@ -66,6 +76,7 @@ export default async function BackupPage({ params }: { params: Promise<{ id: str
               </Link>
             )}
             {finished && <VerifyButton backupId={backup.id} />}
+            {finished && <RunChecksButton backupId={backup.id} access={toFeatureAccess('backup_verification', license)} />}
             <Link className="self-center text-sm text-primary hover:underline" href="/backups">
               All backups
             </Link>
@@ -88,6 +99,7 @@ export default async function BackupPage({ params }: { params: Promise<{ id: str
             </dl>
           </CardContent>
         </Card>
+        {(finished || latest) && <LatestVerificationCard verification={latest} now={now} runHint={finished} />}
         <section aria-labelledby="contents-heading" className="grid gap-3">
           <h2 id="contents-heading" className="text-lg font-semibold">
             Contents

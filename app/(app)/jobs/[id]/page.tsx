@@ -4,6 +4,7 @@ import { JobLive } from '@/components/jobs/job-live';
 import { PageHeader } from '@/components/shell/page-header';
 import { isAppError } from '@/lib/core/errors';
 import { getJob } from '@/lib/core/jobs/list-jobs';
+import { getVerificationForJob } from '@/lib/core/verification/verification-lookups';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
 
@@ -17,6 +18,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
     if (isAppError(error) && error.code === 'not_found') notFound();
     throw error;
   });
+  const verification = job.type === 'verify' ? await getVerificationForJob(db, job.id) : null;
   return (
     <>
       <PageHeader
@@ -28,7 +30,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           </Link>
         }
       />
-      <JobLive initial={job} />
+      <JobLive initial={job} verification={verification} />
     </>
   );
 }
