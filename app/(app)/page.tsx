@@ -1,13 +1,20 @@
 import { Play } from 'lucide-react';
 import Link from 'next/link';
 import { ActiveBackupCard } from '@/components/backups/active-backup-card';
-import { LastBackupsCard } from '@/components/backups/last-backups-card';
+import { HealthScoreCard } from '@/components/health/health-score-card';
+import { LastSuccessCard } from '@/components/health/last-success-card';
+import { NextRunsCard } from '@/components/health/next-runs-card';
+import { RecentFailuresCard } from '@/components/health/recent-failures-card';
 import { PageHeader } from '@/components/shell/page-header';
 import { WorkerStatusCard } from '@/components/shell/worker-status-card';
 import { buttonVariants } from '@/components/ui/button';
-import { lastSuccessfulBackups } from '@/lib/core/backup/catalog';
+import { toFeatureAccess } from '@/components/verification/license-needed';
+import { getEnv } from '@/lib/core/env';
+import { getBackupHealth } from '@/lib/core/health/backup-health';
 import { getInstanceHealth } from '@/lib/core/health/get-instance-health';
+import type { StalenessWarning } from '@/lib/core/health/staleness';
 import { findActiveJob } from '@/lib/core/jobs/list-jobs';
+import { checkFeature } from '@/lib/core/license/require-feature';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
 
@@ -16,11 +23,17 @@ export const metadata = { title: 'Dashboard' };
 export default async function DashboardPage() {
   await requirePageUser();
   const { db } = await getInstance();
-  const [health, last, active] = await Promise.all([
+  const { timeZone, appsDir } = getEnv();
+  const now = new Date();
+  const [instance, health, active, license] = await Promise.all([
     getInstanceHealth(db),
-    lastSuccessfulBackups(db),
+    getBackupHealth(db, { now, timeZone, appsDir }),
     findActiveJob(db, 'backup'),
+    checkFeature(db, 'backup_verification'),
   ]);
+  const staleBy = (kind: StalenessWarning['kind'], id: string) =>
+    health.staleness.find((w) => w.kind === kind && w.id === id)?.message;
+  const { lastSuccess } = health;
   return (
     <>
       <PageHeader
@@ -33,20 +46,45 @@ export default async function DashboardPage() {
         }
       />
       <div className="grid gap-4 md:grid-cols-2">
+        <HealthScoreCard health={health} access={toFeatureAccess('backup_verification', license)} now={now.getTime()} />
         <ActiveBackupCard job={active} />
-        <WorkerStatusCard health={health} />
-        <LastBackupsCard
+        <WorkerStatusCard health={instance} />
+        <LastSuccessCard
           title="Last backup per app"
           description="The newest successful backup holding each app."
-          entries={last.perApp}
-          emptyText="No app has been backed up successfully yet."
+          rows={lastSuccess.perApp.map((a) => ({ key: a.app, label: a.app, last: a.last, stale: staleBy('app', a.app) }))}
+          emptyText="No app is installed or backed up yet."
+          now={now.getTime()}
         />
-        <LastBackupsCard
+        <LastSuccessCard
           title="Last backup per target"
           description="The newest successful backup stored on each target."
-          entries={last.perTarget}
-          emptyText="No backup has been stored successfully yet."
+          rows={lastSuccess.perTarget.map((t) => ({
+            key: t.targetId,
+            label: t.name,
+            last: t.last,
+            stale: staleBy('target', t.targetId),
+          }))}
+          emptyText="No target is set up yet."
+          now={now.getTime()}
         />
+        <LastSuccessCard
+          title="Last backup per schedule"
+          description="The newest successful backup each schedule made."
+          rows={lastSuccess.perSchedule.map((s) => ({
+            key: s.scheduleId,
+            label: s.name,
+            note: s.enabled ? undefined : '(disabled)',
+            last: s.last,
+            stale: staleBy('schedule', s.scheduleId),
+          }))}
+          emptyText="No schedule yet: backups happen only when started by hand."
+          now={now.getTime()}
+        />
+        <NextRunsCard runs={health.nextRuns} now={now.getTime()} />
+        <div className="min-w-0 md:col-span-2">
+          <RecentFailuresCard failures={health.recentFailures} now={now.getTime()} />
+        </div>
       </div>
     </>
   );

@@ -34,3 +34,14 @@ export function formatAgo(iso: string, now: number): string {
   if (hours < 48) return `${hours} h ago`;
   return `${Math.floor(hours / 24)} days ago`;
 }
+
+/** "in 5 min", "in 3 h", "in 2 days"; "now" once it is due: how long after `now` an ISO time is. */
+export function formatIn(iso: string, now: number): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  if (seconds < 60) return seconds <= 0 ? 'now' : 'in less than a minute';
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `in ${hours} h`;
+  return `in ${Math.floor(hours / 24)} days`;
+}
