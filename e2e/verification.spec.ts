@@ -126,18 +126,32 @@ test('a license removed after the page was shown: the server refuses, the dialog
   expect(await verifyJobIds(page)).toEqual(before);
 });
 
-test('with Pro+, checks with a dry-run restore from the history: each passes on the job page, the backup page and the row', async ({
+test('with Pro+, checks with a dry-run restore from the history: each passes live on the job page, then on the backup page and the row; a second request is refused while it runs', async ({
   page,
 }) => {
   expect(backupId).not.toBe('');
   await installProPlus(page);
+  const before = await verifyJobIds(page);
   await page.goto('/backups');
+  // A second tab, ready to ask for the same backup while the first verification runs.
+  const second = await page.context().newPage();
+  await second.goto('/backups');
+  await historyRow(second).getByRole('button', { name: 'Run checks…' }).click();
+
   await historyRow(page).getByRole('button', { name: 'Run checks…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Run verification checks' });
   await dialog.getByRole('checkbox', { name: /Dry-run restore/ }).check();
   await dialog.getByRole('button', { name: 'Run checks' }).click();
-
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+
+  const secondDialog = second.getByRole('dialog', { name: 'Run verification checks' });
+  await secondDialog.getByRole('button', { name: 'Run checks' }).click();
+  await expect(secondDialog.getByRole('alert')).toHaveText(
+    `Backup ${backupId} is already being verified; wait for that verification to end or cancel its job.`,
+  );
+  await expect(second).toHaveURL(/\/backups$/);
+  await second.close();
+  expect(await verifyJobIds(page)).toHaveLength(before.length + 1);
   const jobUrl = new URL(page.url()).pathname;
   const result = page.getByRole('region', { name: 'Verification result' });
   const resultOf = (name: (typeof CHECKS)[number]) =>
