@@ -11,6 +11,8 @@ export const SettingKey = {
   backupKeyFile: 'backup.keyFile',
   /** Minutes after its time a schedule's fire still runs (the worker was down); default 60. */
   scheduleGraceMinutes: 'schedules.graceMinutes',
+  /** The IANA time zone schedules and retention days are read in; unset = the TZ variable. */
+  instanceTimeZone: 'instance.timeZone',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 
