@@ -50,6 +50,7 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'verify') return (await import('./commands/restore')).runVerifyCommand(rest);
   if (command === 'schedules') return (await import('./commands/schedules')).runSchedules(rest);
   if (command === 'retention') return (await import('./commands/schedules')).runRetention(rest);
+  if (command === 'cleanup') return (await import('./commands/schedules')).runCleanup(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

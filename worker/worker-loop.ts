@@ -16,6 +16,12 @@ export interface WorkerLoopOptions {
   recoverEveryMs?: number;
   /** Cleans up after interrupted work once their jobs are recovered (e.g. partial uploads). */
   recoverMore?: () => Promise<unknown>;
+  /**
+   * Removes what failed and interrupted uploads left on the targets. Runs between jobs (never
+   * beside this worker's own backup) after the first recovery, then every `cleanUpEveryMs`.
+   */
+  cleanUp?: () => Promise<unknown>;
+  cleanUpEveryMs?: number;
   /** One scheduler pass (enqueue due schedule fires); must be cheap, it runs about every second. */
   tickSchedules?: () => Promise<unknown>;
   tickEveryMs?: number;
@@ -42,6 +48,7 @@ export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise
   await beat(db, workerId);
   const heartbeat = setInterval(() => beat(db, workerId).catch(onError), options.heartbeatMs ?? 5_000);
   let lastRecovery = 0;
+  let lastCleanup = 0;
   // Ticks also run on a timer, not only between jobs: a backup may take hours, and other
   // schedules' fires must not fall out of the grace window meanwhile. One tick at a time.
   let ticking = false;
@@ -63,6 +70,10 @@ export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise
           lastRecovery = Date.now();
           await recoverInterruptedJobs(db);
           await options.recoverMore?.();
+        }
+        if (options.cleanUp && Date.now() - lastCleanup >= (options.cleanUpEveryMs ?? 3_600_000)) {
+          lastCleanup = Date.now();
+          await options.cleanUp();
         }
         // Only after the first recovery: a job left "running" by a dead worker would make its
         // schedule's next fire look skipped.
