@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { PageHeader } from '@/components/shell/page-header';
 import { SignOutButton } from '@/components/shell/sign-out-button';
 import { ThemeToggle } from '@/components/shell/theme-toggle';
@@ -6,6 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { getEnv } from '@/lib/core/env';
 import { getSetting, SettingKey } from '@/lib/core/settings/settings';
 import { getInstance } from '@/lib/server/instance';
+import { instanceTimeZone } from '@/lib/server/instance-time-zone';
 import { requirePageUser } from '@/lib/server/session';
 
 export const metadata = { title: 'Settings' };
@@ -54,7 +56,12 @@ export default async function SettingsPage() {
               <dt className="text-muted-foreground">Apps directory</dt>
               <dd className="break-all font-mono text-xs">{env.appsDir}</dd>
               <dt className="text-muted-foreground">Time zone</dt>
-              <dd>{env.timeZone}</dd>
+              <dd>
+                {await instanceTimeZone(db)}{' '}
+                <Link className="text-primary hover:underline" href="/schedules">
+                  (change it with the schedule settings)
+                </Link>
+              </dd>
             </dl>
           </CardContent>
         </Card>
