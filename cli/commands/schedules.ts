@@ -242,7 +242,7 @@ export async function runCleanup(argv: string[]): Promise<number> {
       report.push({ target: target.name, ok: true, ...outcome });
       if (!values.json)
         printLine(
-          `${target.name}: ${outcome.failedCleaned.length} failed backups checked, ${outcome.partialsRemoved.length} partial uploads removed, ${outcome.deletionsFinished.length} deletions finished, ${outcome.partialsKept.length} partial uploads kept (running or recent).`,
+          `${target.name}: ${outcome.failedCleaned.length} failed backups checked, ${outcome.partialsRemoved.length} partial uploads and ${outcome.orphansRemoved.length} uploads without a manifest removed, ${outcome.deletionsFinished.length} deletions finished, ${outcome.partialsKept.length} partial uploads kept (running or recent).`,
         );
     } catch (error) {
       failed = true;

@@ -93,6 +93,9 @@ describe.each<RealTargetKind>(['local', 's3', 'sftp'])('cleanup of failed and in
       const uploading = await heldPut(target, archiveKey(running));
       const orphanKey = archiveKey(randomBytes(16).toString('hex'));
       const orphan = await heldPut(target, orphanKey);
+      // A complete upload whose manifest never came, of no backup of ours.
+      const unsealed = archiveKey(randomBytes(16).toString('hex'));
+      await putSmallObject(target, unsealed, Buffer.from('no manifest'));
 
       const logs: string[] = [];
       const first = await cleanUpTarget(db, harness.instanceKey, targetId, { log: (m) => void logs.push(m) });
@@ -105,7 +108,8 @@ describe.each<RealTargetKind>(['local', 's3', 'sftp'])('cleanup of failed and in
           [orphanKey, 'recent'],
         ].sort(),
       );
-      expect(await keys(target, 'archives/')).toEqual([archiveKey(backup.backupId)]);
+      expect(first.orphansRemoved).toEqual([]); // too recent to tell from an upload about to get its manifest
+      expect(await keys(target, 'archives/')).toEqual([archiveKey(backup.backupId), unsealed].sort());
       expect(await keys(target, 'manifests/')).toEqual([manifestKey(backup.backupId)]);
       expect((await db.backup.findUniqueOrThrow({ where: { id: failed } })).cleanedAt).toBeInstanceOf(Date);
       expect(await db.backup.findUnique({ where: { id: deleting } })).toBeNull();
@@ -119,6 +123,8 @@ describe.each<RealTargetKind>(['local', 's3', 'sftp'])('cleanup of failed and in
         now: new Date(Date.now() + DAY + 60_000),
       });
       expect(later.partialsRemoved.map((p) => p.key)).toEqual([orphanKey]);
+      expect(later.orphansRemoved).toEqual([unsealed]);
+      expect(await keys(target, 'archives/')).toEqual([archiveKey(backup.backupId)]);
       expect(later.partialsKept.map((p) => [p.key, p.why])).toEqual([[archiveKey(running), 'running']]);
       expect(later.failedCleaned).toEqual([]); // confirmed once, not checked again
       expect((await partials(target)).map((p) => p.key)).toEqual([archiveKey(running)]);

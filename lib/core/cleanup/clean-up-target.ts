@@ -25,6 +25,8 @@ export interface CleanupOutcome {
   partialsRemoved: { key: string; id: string }[];
   /** Partial uploads left alone: a running backup's, or not ours and written to recently. */
   partialsKept: { key: string; id: string; why: 'running' | 'recent' }[];
+  /** Complete archive objects without a manifest and without a catalog row, stale: interrupted uploads. */
+  orphansRemoved: string[];
 }
 
 /** The catalog id a key belongs to: `archives/<id>.cob` and `manifests/<id>.json`. */
@@ -32,10 +34,10 @@ function backupIdOf(key: string): string | null {
   return /^(?:archives\/([0-9a-f]+)\.cob|manifests\/([0-9a-f]+)\.json)$/.exec(key)?.slice(1).find(Boolean) ?? null;
 }
 
-async function collect(target: StorageTarget): Promise<PartialUpload[]> {
-  const partials: PartialUpload[] = [];
-  for await (const partial of target.listPartials('')) partials.push(partial);
-  return partials;
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 /**
@@ -48,7 +50,10 @@ async function collect(target: StorageTarget): Promise<PartialUpload[]> {
  * - any other partial upload: kept when it belongs to a backup still `running` (its upload
  *   may be going on; recovery handles dead ones); removed when it belongs to a finished row of
  *   ours (no put of that key can be going on any more); otherwise — no row of ours, e.g. another
- *   instance sharing the target — removed only when nobody wrote to it for `staleAfterMs`.
+ *   instance sharing the target — removed only when nobody wrote to it for `staleAfterMs`;
+ * - a complete archive without a manifest and without any row of ours: removed once it is
+ *   older than `staleAfterMs`. An archive of a `succeeded` row is never touched here, with or
+ *   without its manifest (that is for verification to report, not for a cleanup to "fix").
  *
  * Partials are listed BEFORE the catalog is read: a backup starting in between already has
  * its `running` row (runBackup creates it before uploading) and so is never mistaken for an
@@ -60,12 +65,26 @@ export async function cleanUpTarget(
   targetId: string,
   { now = new Date(), staleAfterMs = DEFAULT_STALE_AFTER_MS, log }: CleanupOptions,
 ): Promise<CleanupOutcome> {
-  const outcome: CleanupOutcome = { failedCleaned: [], deletionsFinished: [], partialsRemoved: [], partialsKept: [] };
+  const outcome: CleanupOutcome = {
+    failedCleaned: [],
+    deletionsFinished: [],
+    partialsRemoved: [],
+    partialsKept: [],
+    orphansRemoved: [],
+  };
   const target = await openTargetById(db, instanceKey, targetId);
   try {
-    const partials = await collect(target);
+    const partials = await collect(target.listPartials(''));
+    const archives = await collect(target.list('archives/'));
+    const manifests = new Set((await collect(target.list('manifests/'))).map((m) => m.key));
+    const unsealed = archives.filter((a) => {
+      const id = backupIdOf(a.key);
+      return id !== null && !manifests.has(manifestKey(id));
+    });
     const owners = new Map<string, Backup>();
-    const ownerIds = [...new Set(partials.map((p) => backupIdOf(p.key)).filter((id): id is string => id !== null))];
+    const ownerIds = [
+      ...new Set([...partials, ...unsealed].map((p) => backupIdOf(p.key)).filter((id): id is string => id !== null)),
+    ];
     for (const row of await db.backup.findMany({ where: { id: { in: ownerIds } } })) owners.set(row.id, row);
     const removed = new Set<PartialUpload>();
     const remove = async (partial: PartialUpload) => {
@@ -115,6 +134,19 @@ export async function cleanUpTarget(
       } else {
         outcome.partialsKept.push({ key: partial.key, id: partial.id, why: 'recent' });
       }
+    }
+
+    // A complete archive without a manifest is an upload cut off before its commit marker
+    // (docs/FORMAT.md §4). Ours are handled above or by recovery; one nobody of this instance
+    // owns goes once it is stale (a manifest follows its object within seconds).
+    for (const archive of unsealed) {
+      const id = backupIdOf(archive.key) as string;
+      if (owners.has(id) || now.getTime() - archive.modifiedAt.getTime() < staleAfterMs) continue;
+      await target.delete(archive.key);
+      outcome.orphansRemoved.push(archive.key);
+      await log(
+        `Cleanup: removed ${archive.key}, an upload without a manifest that no backup of this instance owns, from ${archive.modifiedAt.toISOString()}.`,
+      );
     }
   } finally {
     await target.close().catch(() => {});
