@@ -2,7 +2,7 @@ import { manifestKey } from '../backup/repository';
 import type { Db } from '../db/client';
 import type { Backup } from '../generated/prisma/client';
 import { finishDeletion } from '../retention/delete-backup';
-import type { PartialUpload, StorageTarget } from '../storage/storage-target';
+import type { PartialUpload } from '../storage/storage-target';
 import { openTargetById } from '../targets/targets';
 
 /** A partial upload that no backup of ours owns is removed only once nobody wrote to it for this long. */
