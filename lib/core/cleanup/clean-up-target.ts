@@ -1,4 +1,4 @@
-import { manifestKey } from '../backup/repository';
+import { archiveKey, manifestKey } from '../backup/repository';
 import type { Db } from '../db/client';
 import type { Backup } from '../generated/prisma/client';
 import { finishDeletion } from '../retention/delete-backup';
@@ -98,6 +98,12 @@ export async function cleanUpTarget(
       orderBy: { startedAt: 'asc' },
     });
     for (const row of failed) {
+      // Only ever this backup's own keys: a row whose objectKey names anything else (a
+      // hand-edited database) is not followed there.
+      if (row.objectKey !== archiveKey(row.id)) {
+        await log(`Cleanup: backup ${row.id} names an unexpected object ${row.objectKey}; left alone.`, 'warn');
+        continue;
+      }
       const mine = partials.filter((p) => p.key === row.objectKey || p.key === manifestKey(row.id));
       const object = await target.stat(row.objectKey);
       const manifest = await target.stat(manifestKey(row.id));

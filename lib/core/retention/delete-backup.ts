@@ -1,5 +1,6 @@
-import { manifestKey } from '../backup/repository';
+import { archiveKey, manifestKey } from '../backup/repository';
 import type { Db } from '../db/client';
+import { AppError } from '../errors';
 import type { Backup } from '../generated/prisma/client';
 import { openTargetById } from '../targets/targets';
 import { backupsInUse } from './backups-in-use';
@@ -32,6 +33,9 @@ export async function deleteBackup(db: Db, instanceKey: Buffer, backup: Backup):
 
 /** Steps 2–4 of deleteBackup, for a row already marked `deleting`. Throws when the target refuses; the row then stays `deleting`. */
 export async function finishDeletion(db: Db, instanceKey: Buffer, backup: Pick<Backup, 'id' | 'targetId' | 'objectKey'>) {
+  // Only ever this backup's own keys, whatever a (hand-edited) row says its object is.
+  if (backup.objectKey !== archiveKey(backup.id))
+    throw new AppError('internal', `Backup ${backup.id} names an unexpected object ${backup.objectKey}; not deleted.`);
   const target = await openTargetById(db, instanceKey, backup.targetId);
   try {
     await target.delete(manifestKey(backup.id));
