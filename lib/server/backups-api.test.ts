@@ -175,7 +175,8 @@ describe('the backups API', () => {
   it('reports a backup corrupted on the target by hand as failed integrity', async () => {
     const original = readFileSync(objectFile());
     const damaged = Buffer.from(original);
-    damaged[Math.floor(damaged.length / 2)] ^= 0x10;
+    const middle = Math.floor(damaged.length / 2);
+    damaged[middle] = (damaged[middle] ?? 0) ^ 0x10;
     writeFileSync(objectFile(), damaged);
     try {
       const started = await verify(backupId.slice(0, 10), '{"checks": ["integrity"]}');
