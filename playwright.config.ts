@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,14 @@ import { prepareE2eApps } from './e2e/fixtures/backup-apps';
 // One fresh data directory per run. Set here once and inherited by the test workers, which
 // re-evaluate this file.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'cloudos-e2e-'));
+// A license key pair of this run: the server trusts its public half instead of the vendor's
+// key (CLOUDOS_LICENSE_PUBLIC_KEY) and specs sign licenses with its private half
+// (e2e/pages/license.ts). Made here, never stored in the repository.
+if (!process.env.E2E_LICENSE_PRIVATE_KEY) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  process.env.E2E_LICENSE_PRIVATE_KEY = String(privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  process.env.E2E_LICENSE_PUBLIC_KEY = String(publicKey.export({ type: 'spki', format: 'pem' }));
+}
 // Fixture apps and the docker stand-in the server's backups see (no Docker engine runs here).
 const appsEnv = prepareE2eApps();
 const port = Number(process.env.E2E_PORT ?? 3217);
@@ -53,6 +62,11 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { CLOUDOS_DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(port), ...appsEnv },
+    env: {
+      CLOUDOS_DATA_DIR: process.env.E2E_DATA_DIR,
+      PORT: String(port),
+      CLOUDOS_LICENSE_PUBLIC_KEY: process.env.E2E_LICENSE_PUBLIC_KEY ?? '',
+      ...appsEnv,
+    },
   },
 });

@@ -5,12 +5,15 @@ import {
   APPS_USAGE,
   ARCHIVE_USAGE,
   BACKUP_USAGE,
+  HEALTH_USAGE,
   INIT_USAGE,
   JOBS_USAGE,
+  LICENSE_USAGE,
   PASSPHRASE_USAGE,
   RESTORE_USAGE,
   SCHEDULES_USAGE,
   TARGETS_USAGE,
+  TOKENS_USAGE,
 } from './usage';
 
 const USAGE = `cloudos-backup — encrypted backups for Cloud OS
@@ -24,6 +27,9 @@ ${APPS_USAGE}
 ${BACKUP_USAGE}
 ${RESTORE_USAGE}
 ${SCHEDULES_USAGE}
+${HEALTH_USAGE}
+${LICENSE_USAGE}
+${TOKENS_USAGE}
 
 Exit codes: 0 success, 1 operation failed, 2 usage error. Secrets are read only from files or
 standard input, never from arguments. Configuration comes from the environment (see README).`;
@@ -47,10 +53,13 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'list') return (await import('./commands/backup')).runListCommand(rest);
   if (command === 'show') return (await import('./commands/backup')).runShowCommand(rest);
   if (command === 'restore') return (await import('./commands/restore')).runRestoreCommand(rest);
-  if (command === 'verify') return (await import('./commands/restore')).runVerifyCommand(rest);
+  if (command === 'verify') return (await import('./commands/verify')).runVerify(rest);
+  if (command === 'health') return (await import('./commands/health')).runHealth(rest);
   if (command === 'schedules') return (await import('./commands/schedules')).runSchedules(rest);
   if (command === 'retention') return (await import('./commands/schedules')).runRetention(rest);
   if (command === 'cleanup') return (await import('./commands/schedules')).runCleanup(rest);
+  if (command === 'license') return (await import('./commands/license')).runLicense(rest);
+  if (command === 'tokens') return (await import('./commands/tokens')).runTokens(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

@@ -121,4 +121,27 @@ describe('cloudos-backup restore and verify', () => {
     expect(run.stdout).not.toContain('Restored notes');
     expect(snapshot()).toEqual(before);
   }, 60_000);
+
+  it('exits 1 and says which app was rolled back when its containers cannot start again', async () => {
+    changeData();
+    const before = snapshot();
+    const healthy = docker.state();
+    docker.setState({ ...healthy, fail: ['start photos'] });
+    try {
+      const run = await runCli(['restore', backupId, '--json', '--yes'], env);
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        status: 'failed',
+        restored: ['notes'],
+        rolledBack: [{ app: 'photos', reason: expect.stringContaining('cannot start photos') }],
+      });
+      // notes was restored; photos has exactly its data from before the restore.
+      expect(snapshot().notes).toEqual(backedUp.notes);
+      expect(snapshot().photos).toEqual(before.photos);
+      const jobs = JSON.parse((await runCli(['jobs', 'list', '--json'], env)).stdout) as { type: string; status: string }[];
+      expect(jobs.find((j) => j.type === 'restore')).toMatchObject({ status: 'failed' });
+    } finally {
+      docker.setState(healthy);
+    }
+  }, 60_000);
 });

@@ -34,11 +34,18 @@ export const BACKUP_USAGE = `Usage: cloudos-backup backup --target NAME (--full 
 
 export const RESTORE_USAGE = `Usage: cloudos-backup restore ID [--apps a,b] [--system] --yes [--json]
        cloudos-backup verify ID [--json]
+       cloudos-backup verify ID --checks integrity,size,dry-run,staleness [--json]
   restore replaces the chosen apps' data (all apps of the backup by default) only after the
   whole backup was read and its SHA-256 matched; an app whose swap fails is rolled back.
   --system restores the system settings and user accounts of a full backup (alone: only those;
   with --apps: both). verify reads and
-  authenticates the whole stored backup without restoring; exit 1 when corrupted or missing.`;
+  authenticates the whole stored backup without restoring; exit 1 when corrupted or missing.
+  With --checks it runs those checks as a recorded verification (dry-run restores into a
+  temporary directory and checks every SQLite database); exit 1 when any check fails.`;
+
+export const HEALTH_USAGE = `Usage: cloudos-backup health [--json]
+  The backup health score (0-100) with its reasons and where to fix each, the last successful
+  backup overall, per app, target and schedule, and the next scheduled runs.`;
 
 export const SCHEDULES_USAGE = `Usage: cloudos-backup schedules add NAME --cron EXPR --target T (--full | --apps a,b) [--keep-last N] [--keep-daily N] [--keep-weekly N] [--disabled] [--json]
        cloudos-backup schedules list [--json]
@@ -54,3 +61,16 @@ export const SCHEDULES_USAGE = `Usage: cloudos-backup schedules add NAME --cron 
   applies to it keeps it. run backs up now as the schedule, retention included. settings shows
   or sets the instance time zone (default: TZ) and the grace window for missed runs. cleanup
   removes what failed and interrupted uploads left on the targets (the worker does it hourly).`;
+
+export const LICENSE_USAGE = `Usage: cloudos-backup license install FILE [--json]
+       cloudos-backup license show [--json]
+       cloudos-backup license remove [--json]
+  install verifies the license (FILE, or "-" for standard input) offline and replaces the
+  installed one; an expired, altered or foreign license is refused and changes nothing.
+  show prints the plan, features, licensee and expiry, or why the installed one is not valid.`;
+
+export const TOKENS_USAGE = `Usage: cloudos-backup tokens create NAME [--json]
+       cloudos-backup tokens list [--all] [--json]
+       cloudos-backup tokens revoke NAME|ID [--json]
+  create prints the new API token once (alone on stdout); only its SHA-256 is stored. Use it as
+  "Authorization: Bearer TOKEN" on /api routes. --all lists revoked tokens too.`;

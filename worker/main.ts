@@ -8,6 +8,8 @@ import { recoverInterruptedRestores } from '../lib/core/restore/recover-restores
 import { readGraceMs } from '../lib/core/schedules/grace-setting';
 import { tickScheduler } from '../lib/core/schedules/scheduler';
 import { readTimeZone } from '../lib/core/schedules/time-zone-setting';
+import { dryRunBase, removeLeftoverDryRuns } from '../lib/core/verification/dry-run-dir';
+import { settleVerifications } from '../lib/core/verification/verifications';
 import { jobHandlers } from './handlers';
 import { runWorkerLoop } from './worker-loop';
 
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
     recoverMore: async () => {
       await recoverInterruptedBackups(db, instanceKey, dockerBin);
       await recoverInterruptedRestores(db, dataDir, dockerBin);
+      await settleVerifications(db);
+      await removeLeftoverDryRuns(db, dryRunBase(dataDir));
     },
     cleanUp: () =>
       cleanUpAllTargets(db, instanceKey, {

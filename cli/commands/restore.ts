@@ -15,7 +15,8 @@ function drawProgress(job: JobView): void {
   process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 100) - 1)}`);
 }
 
-async function runHere(jobId: string, json: boolean): Promise<JobView> {
+/** Runs a queued job here, drawing its progress on a terminal (not with --json). */
+export async function runHere(jobId: string, json: boolean): Promise<JobView> {
   const { db } = await prepareInstance();
   const onTerminal = process.stderr.isTTY && !json;
   const job = await runJobHere(db, jobId, onTerminal ? drawProgress : undefined);
@@ -27,6 +28,11 @@ function printFailure(what: string, job: JobView, json: boolean): number {
   if (json) printJson({ status: job.status, jobId: job.id, error: { code: job.errorCode, message: job.errorMessage } });
   else process.stderr.write(`cloudos-backup: ${what} ${job.status}: ${job.errorMessage ?? 'no reason recorded'}\n`);
   return 1;
+}
+
+function asRestoreResult(result: unknown): RestoreResult | null {
+  const r = result as Partial<RestoreResult> | null;
+  return r && Array.isArray(r.restored) && Array.isArray(r.rolledBack) ? (r as RestoreResult) : null;
 }
 
 /** `restore ID [--apps a,b] [--system] --yes [--json]`: replaces live app data from a backup. */
@@ -54,8 +60,9 @@ export async function runRestoreCommand(argv: string[]): Promise<number> {
   const { db } = await prepareInstance();
   const queued = await requestRestore(db, { backupId: id, apps, system: values.system }, 'cli');
   const job = await runHere(queued.id, values.json);
-  if (job.status !== 'succeeded') return printFailure('restore', job, values.json);
-  const result = job.result as RestoreResult;
+  // A restore with an app rolled back fails but still carries the per-app outcome.
+  const result = asRestoreResult(job.result);
+  if (!result) return printFailure('restore', job, values.json);
   if (values.json) printJson({ status: job.status, jobId: job.id, ...result });
   else {
     if (result.restored.length > 0) printLine(`Restored ${result.restored.join(', ')} from backup ${result.backupId}.`);

@@ -4,13 +4,18 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import type { BackupView } from '@/lib/core/backup/catalog';
 import { BackupStatusBadge } from './backup-status-badge';
 import { Checksum } from './checksum';
+import { VerificationText } from './verification-text';
+import { VerifyButton } from './verify-button';
 
 export function scopeLabel(backup: Pick<BackupView, 'scope'>): string {
   return backup.scope === 'full' ? 'Full system' : 'Chosen apps';
 }
 
-/** The catalog, newest first: one row per backup, failed ones with their reason. */
-export function BackupsTable({ backups }: { backups: BackupView[] }) {
+/**
+ * The catalog, newest first: one row per backup, failed ones with their reason, finished ones
+ * with their last verification and a Verify button. `now` comes from the server render.
+ */
+export function BackupsTable({ backups, now }: { backups: BackupView[]; now: number }) {
   return (
     <Table aria-label="Backup history">
       <TableHeader>
@@ -23,6 +28,7 @@ export function BackupsTable({ backups }: { backups: BackupView[] }) {
           <TableHead>Duration</TableHead>
           <TableHead>Status</TableHead>
           <TableHead>SHA-256</TableHead>
+          <TableHead>Verification</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -55,6 +61,14 @@ export function BackupsTable({ backups }: { backups: BackupView[] }) {
             </TableCell>
             <TableCell>
               <Checksum sha256={b.sha256} />
+            </TableCell>
+            <TableCell>
+              {b.status === 'succeeded' && (
+                <div className="grid justify-items-start gap-1 text-xs">
+                  <VerificationText verification={b.verification} now={now} compact />
+                  <VerifyButton backupId={b.id} />
+                </div>
+              )}
             </TableCell>
           </TableRow>
         ))}

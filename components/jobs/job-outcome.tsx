@@ -9,6 +9,7 @@ interface RestoreOutcome {
   backupId: string;
   restored: string[];
   rolledBack: { app: string; reason: string }[];
+  system?: boolean;
 }
 interface VerifyOutcome {
   backupId: string;
@@ -51,6 +52,12 @@ function RestoreOutcomeView({ outcome }: { outcome: RestoreOutcome }) {
             the restore — {reason}
           </li>
         ))}
+        {outcome.system && (
+          <li data-testid="restore-outcome-system">
+            <span className="font-medium">System settings and user accounts</span>: <span className="text-success">restored</span>{' '}
+            — everyone was signed out; sign in with an account from the backup
+          </li>
+        )}
       </ul>
       <BackupLink id={outcome.backupId} />
     </section>
@@ -73,11 +80,12 @@ function VerifyOutcomeView({ outcome }: { outcome: VerifyOutcome }) {
 
 /** What a finished restore or verify job found; nothing for other jobs or while running. */
 export function JobOutcome({ job }: { job: JobView }) {
-  if (job.status !== 'succeeded') return null;
-  if (job.type === 'restore') {
+  // A restore that rolled an app back fails and keeps its per-app outcome.
+  if (job.type === 'restore' && (job.status === 'succeeded' || job.status === 'failed')) {
     const outcome = asRestore(job.result);
     return outcome ? <RestoreOutcomeView outcome={outcome} /> : null;
   }
+  if (job.status !== 'succeeded') return null;
   if (job.type === 'verify') {
     const outcome = asVerify(job.result);
     return outcome ? <VerifyOutcomeView outcome={outcome} /> : null;

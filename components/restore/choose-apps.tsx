@@ -3,20 +3,24 @@ import type { RestorePreviewApp } from '@/lib/core/restore/restore-preview';
 
 /**
  * Step 2: one checkbox per app of the backup (an app that cannot be restored on this host is
- * disabled with the reason), and the system part as its own choice, disabled while the engine
- * refuses it.
+ * disabled with the reason), and, for a full-system backup, "system settings and user accounts"
+ * as its own choice.
  */
 export function ChooseApps({
   apps,
   chosen,
   onToggle,
-  system,
+  hasSystem,
+  systemChosen,
+  onToggleSystem,
 }: {
   apps: RestorePreviewApp[];
   chosen: string[];
   onToggle: (id: string, on: boolean) => void;
-  /** null when the backup holds no system part; else why it cannot be chosen. */
-  system: { unavailable: string } | null;
+  /** Whether the backup holds the system part (full-system backups do). */
+  hasSystem: boolean;
+  systemChosen: boolean;
+  onToggleSystem: (on: boolean) => void;
 }) {
   return (
     <fieldset className="grid gap-2">
@@ -39,12 +43,15 @@ export function ChooseApps({
           </span>
         </label>
       ))}
-      {system && (
+      {hasSystem && (
         <label className="flex items-start gap-2 text-sm">
-          <input type="checkbox" className="mt-1" disabled checked={false} readOnly />
+          <input type="checkbox" className="mt-1" checked={systemChosen} onChange={(e) => onToggleSystem(e.target.checked)} />
           <span>
             System settings and user accounts
-            <span className="block text-xs text-muted-foreground">{system.unavailable}</span>
+            <span className="block text-xs text-muted-foreground">
+              Accounts, passwords and settings as they were at the backup. This server's backups, targets, schedules and jobs are
+              kept.
+            </span>
           </span>
         </label>
       )}

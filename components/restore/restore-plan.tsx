@@ -43,17 +43,40 @@ function AppPlan({ app }: { app: RestorePreviewApp }) {
   );
 }
 
+/** What restoring the system part replaces and keeps (docs/RESTORE.md, restore-system.ts). */
+function SystemPlan() {
+  return (
+    <Card aria-label="Restore plan for the system settings and user accounts">
+      <CardHeader>
+        <CardTitle>System settings and user accounts</CardTitle>
+      </CardHeader>
+      <CardContent className="grid gap-2 text-sm">
+        <p>
+          Replaced by the backup's copy: every user account and password, and the settings (app backup modes, time zone and other
+          preferences). Accounts created since the backup are removed.
+        </p>
+        <p>
+          Kept as they are on this server: the backup catalog, targets, schedules, jobs, this server's keys and its backup
+          passphrase.
+        </p>
+        <p className="font-medium">Everyone is signed out when it finishes: sign in again with an account from the backup.</p>
+      </CardContent>
+    </Card>
+  );
+}
+
 /** Step 3: per chosen app, which containers stop and start and which data is replaced. */
-export function RestorePlan({ apps, madeAt }: { apps: RestorePreviewApp[]; madeAt: string }) {
+export function RestorePlan({ apps, system, madeAt }: { apps: RestorePreviewApp[]; system: boolean; madeAt: string }) {
   return (
     <div className="grid gap-3">
       <Alert tone="warning">
-        Everything at the paths below is replaced by the backup's copy from {madeAt}; changes made since then are lost. The backup
-        is checked in full before anything is touched, and an app whose swap fails is put back as it was.
+        Everything listed below is replaced by the backup's copy from {madeAt}; changes made since then are lost. The backup is
+        checked in full before anything is touched, and an app whose swap fails is put back as it was.
       </Alert>
       {apps.map((app) => (
         <AppPlan key={app.id} app={app} />
       ))}
+      {system && <SystemPlan />}
     </div>
   );
 }

@@ -11,6 +11,14 @@ import { RestorePlan } from './restore-plan';
 
 const TITLES = ['Check the backup', 'Choose what to restore', 'Confirm the restore'];
 
+function restoreLabel(apps: string[], system: boolean): string {
+  const parts = [
+    ...(apps.length === 1 ? [apps[0]] : apps.length > 1 ? [`${apps.length} apps`] : []),
+    ...(system ? ['system settings'] : []),
+  ];
+  return `Restore ${parts.join(' and ')}`;
+}
+
 /**
  * The three restore steps on one page. Nothing is queued before the last button; the server
  * action checks the choice again (requestRestore), and the job once more against the target.
@@ -21,7 +29,7 @@ export function RestoreWizard({
   madeAt,
   summary,
   apps,
-  system,
+  hasSystem,
 }: {
   backupId: string;
   scope: 'full' | 'apps';
@@ -29,7 +37,8 @@ export function RestoreWizard({
   /** Step 1, rendered on the server. */
   summary: ReactNode;
   apps: RestorePreviewApp[];
-  system: { unavailable: string } | null;
+  /** Whether the backup holds the system settings and user accounts (full-system backups). */
+  hasSystem: boolean;
 }) {
   const router = useRouter();
   const [step, setStep] = useState(1);
@@ -38,6 +47,7 @@ export function RestoreWizard({
   const [chosen, setChosen] = useState<string[]>(() =>
     scope === 'apps' ? apps.filter((a) => a.problem === null).map((a) => a.id) : [],
   );
+  const [systemChosen, setSystemChosen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
@@ -47,8 +57,10 @@ export function RestoreWizard({
   }
 
   function next() {
-    if (step === 2 && chosen.length === 0) {
-      setError('Choose at least one app to restore.');
+    if (step === 2 && chosen.length === 0 && !systemChosen) {
+      setError(
+        hasSystem ? 'Choose at least one app, or the system settings and user accounts.' : 'Choose at least one app to restore.',
+      );
       return;
     }
     setError(null);
@@ -57,7 +69,13 @@ export function RestoreWizard({
 
   function restore() {
     startTransition(async () => {
-      const result = await startRestoreAction({ backupId, apps: chosen });
+      // Without `apps` the engine restores every app of the backup: with the system part
+      // alone, the list is left out and `system` says what to restore.
+      const result = await startRestoreAction({
+        backupId,
+        ...(chosen.length > 0 ? { apps: chosen } : {}),
+        system: systemChosen,
+      });
       if (!result.ok) {
         setError(result.error);
         return;
@@ -77,8 +95,20 @@ export function RestoreWizard({
       <CardContent className="grid gap-4">
         {error && <Alert tone="danger">{error}</Alert>}
         {step === 1 && summary}
-        {step === 2 && <ChooseApps apps={apps} chosen={chosen} onToggle={toggle} system={system} />}
-        {step === 3 && <RestorePlan apps={chosenApps} madeAt={madeAt} />}
+        {step === 2 && (
+          <ChooseApps
+            apps={apps}
+            chosen={chosen}
+            onToggle={toggle}
+            hasSystem={hasSystem}
+            systemChosen={systemChosen}
+            onToggleSystem={(on) => {
+              setError(null);
+              setSystemChosen(on);
+            }}
+          />
+        )}
+        {step === 3 && <RestorePlan apps={chosenApps} system={systemChosen} madeAt={madeAt} />}
         <div className="flex gap-2">
           {step > 1 && (
             <Button type="button" variant="outline" onClick={() => setStep(step - 1)} disabled={pending}>
@@ -91,7 +121,7 @@ export function RestoreWizard({
             </Button>
           ) : (
             <Button type="button" variant="destructive" onClick={restore} disabled={pending}>
-              {pending ? 'Starting…' : `Restore ${chosen.length === 1 ? chosen[0] : `${chosen.length} apps`}`}
+              {pending ? 'Starting…' : restoreLabel(chosen, systemChosen)}
             </Button>
           )}
         </div>

@@ -1,6 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from './env';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv, resetEnvForTests } from './env';
+import { trustedLicenseKey } from './license/installed-license';
+import { licenseKeyId, parseLicensePublicKey, VENDOR_LICENSE_PUBLIC_KEY } from './license/public-key';
 
 describe('parseEnv', () => {
   it('defaults to ./data with the database and apps inside it', () => {
@@ -31,6 +34,10 @@ describe('parseEnv', () => {
     [{ DATABASE_URL: 'postgres://x' }, /^invalid configuration: DATABASE_URL must be a SQLite URL/],
     [{ TZ: 'Mars/Olympus' }, /^invalid configuration: TZ is not a known IANA time zone/],
     [{ CLOUDOS_LOG_LEVEL: 'loud' }, /^invalid configuration: CLOUDOS_LOG_LEVEL must be one of debug, info, warn, error$/],
+    [
+      { CLOUDOS_LICENSE_PUBLIC_KEY: 'not a key' },
+      /^invalid configuration: CLOUDOS_LICENSE_PUBLIC_KEY must be an Ed25519 public key/,
+    ],
   ])('names the variable and the problem in one line for %o', (source, message) => {
     let error: unknown;
     try {
@@ -45,5 +52,21 @@ describe('parseEnv', () => {
 
   it('treats an empty variable as unset', () => {
     expect(parseEnv({ PORT: '', CLOUDOS_DATA_DIR: '' }).port).toBe(3000);
+    expect(parseEnv({ CLOUDOS_LICENSE_PUBLIC_KEY: '' }).licensePublicKey).toBeUndefined();
+  });
+});
+
+describe('CLOUDOS_LICENSE_PUBLIC_KEY', () => {
+  afterEach(() => {
+    delete process.env.CLOUDOS_LICENSE_PUBLIC_KEY;
+    resetEnvForTests();
+  });
+
+  it('replaces the vendor key that licenses are verified with', () => {
+    const { publicKey } = generateKeyPairSync('ed25519');
+    expect(licenseKeyId(trustedLicenseKey())).toBe(licenseKeyId(parseLicensePublicKey(VENDOR_LICENSE_PUBLIC_KEY)));
+    process.env.CLOUDOS_LICENSE_PUBLIC_KEY = String(publicKey.export({ type: 'spki', format: 'pem' }));
+    resetEnvForTests();
+    expect(licenseKeyId(trustedLicenseKey())).toBe(licenseKeyId(publicKey));
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseLicensePublicKey } from './license/public-key';
 
 /**
  * The one place that reads process.env. Everything else asks `getEnv()`.
@@ -23,6 +24,17 @@ const rawSchema = z.object({
   CLOUDOS_LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' })
     .default('info'),
+  CLOUDOS_LICENSE_PUBLIC_KEY: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      if (text === undefined) return;
+      try {
+        parseLicensePublicKey(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
 });
 
 export interface Env {
@@ -35,6 +47,8 @@ export interface Env {
   timeZone: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   instanceKeyPath: string;
+  /** Replaces the vendor's license public key (tests, or a vendor's staging setup); PEM or raw base64. */
+  licensePublicKey: string | undefined;
   nodeEnv: string;
   nextRuntime: string | undefined;
 }
@@ -79,6 +93,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     timeZone: raw.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone,
     logLevel: raw.CLOUDOS_LOG_LEVEL,
     instanceKeyPath: path.join(dataDir, 'instance.key'),
+    licensePublicKey: raw.CLOUDOS_LICENSE_PUBLIC_KEY,
     nodeEnv: source.NODE_ENV ?? 'development',
     nextRuntime: source.NEXT_RUNTIME,
   };

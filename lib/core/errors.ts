@@ -9,6 +9,8 @@ export type AppErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** A verification of that backup is already queued or running. */
+  | 'already_verifying'
   | 'rate_limited'
   | 'config'
   | 'interrupted'
@@ -22,6 +24,8 @@ export type AppErrorCode =
   | 'unreachable'
   | 'no_space'
   | 'misconfigured'
+  | 'rolled_back'
+  | 'feature_not_licensed'
   | 'internal';
 
 export interface AppErrorOptions {
@@ -32,6 +36,11 @@ export interface AppErrorOptions {
   retryable?: boolean;
   /** For invalid_input: a message per input field (dotted path, e.g. `auth.password`), so a form can show each beside its field. */
   fields?: Record<string, string>;
+  /**
+   * Machine-readable facts a client acts on, sent beside code and message in the API's error
+   * JSON (e.g. `{feature, plan}` for feature_not_licensed). Never a secret.
+   */
+  details?: Record<string, string>;
 }
 
 export class AppError extends Error {
@@ -39,6 +48,7 @@ export class AppError extends Error {
   readonly retryAfterSeconds?: number;
   readonly retryable: boolean;
   readonly fields?: Record<string, string>;
+  readonly details?: Record<string, string>;
 
   constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -47,6 +57,7 @@ export class AppError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.retryable = options.retryable ?? false;
     this.fields = options.fields;
+    this.details = options.details;
   }
 }
 

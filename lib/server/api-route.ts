@@ -1,14 +1,15 @@
 import 'server-only';
 import type { NextRequest, NextResponse } from 'next/server';
-import type { SessionUser } from '@/lib/core/auth/sessions';
-import { AppError } from '@/lib/core/errors';
+import { AppError, isAppError } from '@/lib/core/errors';
+import { type ApiAuth, type ApiAuthOptions, authenticateApiRequest } from './api-auth';
 import { toErrorResponse } from './http-errors';
-import { getSessionUser } from './session';
+import { getInstance } from './instance';
 
 export interface ApiContext<P> {
   request: NextRequest;
   params: P;
-  user: SessionUser;
+  /** The session user or the API token behind the request; `auth.actor` names it for records. */
+  auth: ApiAuth;
 }
 
 /**
@@ -29,16 +30,22 @@ function assertSameOrigin(request: NextRequest): void {
   if (originHost !== host) throw new AppError('forbidden', 'Cross-site request refused.');
 }
 
-/** Wraps a route handler: same-origin check, signed-in user, and errors as JSON. */
-export function authedRoute<P>(handler: (ctx: ApiContext<P>) => Promise<Response | NextResponse>) {
+/**
+ * Wraps a route handler: same-origin check, a session cookie or an API token (only a session
+ * with `sessionOnly`), and errors as JSON. A 401 says `WWW-Authenticate: Bearer` (RFC 6750).
+ */
+export function authedRoute<P>(handler: (ctx: ApiContext<P>) => Promise<Response | NextResponse>, options: ApiAuthOptions = {}) {
   return async (request: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     try {
       assertSameOrigin(request);
-      const user = await getSessionUser();
-      if (!user) throw new AppError('unauthenticated', 'Sign in first: this request needs a session.');
-      return await handler({ request, params: await context.params, user });
+      const { db } = await getInstance();
+      const auth = await authenticateApiRequest(db, request, options);
+      return await handler({ request, params: await context.params, auth });
     } catch (error) {
-      return toErrorResponse(error);
+      const response = toErrorResponse(error);
+      if (isAppError(error) && error.code === 'unauthenticated')
+        response.headers.set('WWW-Authenticate', 'Bearer realm="cloudos-backup"');
+      return response;
     }
   };
 }

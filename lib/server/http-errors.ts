@@ -8,6 +8,7 @@ const STATUS: Record<AppErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  already_verifying: 409,
   rate_limited: 429,
   config: 500,
   interrupted: 500,
@@ -21,6 +22,8 @@ const STATUS: Record<AppErrorCode, number> = {
   unreachable: 502,
   no_space: 507,
   misconfigured: 400,
+  rolled_back: 500,
+  feature_not_licensed: 402,
   internal: 500,
 };
 
@@ -28,15 +31,21 @@ export function statusForCode(code: AppErrorCode): number {
   return STATUS[code];
 }
 
-export function errorResponse(code: AppErrorCode, message: string, headers?: HeadersInit): NextResponse {
-  return NextResponse.json({ error: { code, message } }, { status: STATUS[code], headers });
+export function errorResponse(
+  code: AppErrorCode,
+  message: string,
+  headers?: HeadersInit,
+  details?: Record<string, string>,
+): NextResponse {
+  // Details come first so they can never replace the code or the message.
+  return NextResponse.json({ error: { ...details, code, message } }, { status: STATUS[code], headers });
 }
 
 /** Turns any thrown value into the API's error JSON; unexpected errors are logged, not leaked. */
 export function toErrorResponse(error: unknown): NextResponse {
   if (isAppError(error)) {
     const headers = error.retryAfterSeconds ? { 'Retry-After': String(error.retryAfterSeconds) } : undefined;
-    return errorResponse(error.code, error.message, headers);
+    return errorResponse(error.code, error.message, headers, error.details);
   }
   console.error('unexpected error in API route:', error);
   return errorResponse('internal', 'Something went wrong on the server. Check the server log for details.');

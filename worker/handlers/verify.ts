@@ -1,13 +1,21 @@
+import { getEnv } from '../../lib/core/env';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
 import type { JobHandler } from '../../lib/core/jobs/job-handler';
 import { verifyBackup } from '../../lib/core/restore/verify-backup';
+import { runVerification } from '../../lib/core/verification/run-verification';
 
 /**
- * A verify job. A corrupted or missing backup is the job's result (it did its work), stored
- * with the backup; only a target that cannot be read fails the job.
+ * A verify job. With `checks` in its payload it runs a verification (lib/core/verification):
+ * its checks' results are the job's result, failed checks included — the job did its work.
+ * Without, it is the manual verify: a corrupted or missing backup is the job's result, stored
+ * with the backup. Either way only a target that cannot be read (or a cancel) fails the job.
  */
-export const runVerifyJob: JobHandler<'verify'> = async ({ payload, signal, log, reportProgress }) => {
+export const runVerifyJob: JobHandler<'verify'> = async ({ jobId, payload, signal, log, reportProgress }) => {
   const { db, instanceKey } = await prepareInstance();
+  if (payload.checks) {
+    const { dataDir, timeZone } = getEnv();
+    return runVerification(payload, { db, instanceKey, dataDir, timeZone, jobId, signal, log, reportProgress });
+  }
   const result = await verifyBackup(db, instanceKey, payload.backupId, {
     signal,
     onProgress: ({ bytesDone, bytesTotal }) => reportProgress({ phase: 'Reading and authenticating', bytesDone, bytesTotal }),

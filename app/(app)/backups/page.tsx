@@ -58,7 +58,7 @@ export default async function BackupsPage({ searchParams }: { searchParams: Prom
           size, checksum and status.
         </EmptyState>
       ) : (
-        <BackupsTable backups={backups} />
+        <BackupsTable backups={backups} now={Date.now()} />
       )}
     </>
   );

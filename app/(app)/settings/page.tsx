@@ -1,10 +1,14 @@
 import Link from 'next/link';
+import { ApiTokensSection } from '@/components/settings/api-tokens-section';
+import { LicenseSection } from '@/components/settings/license-section';
 import { PageHeader } from '@/components/shell/page-header';
 import { SignOutButton } from '@/components/shell/sign-out-button';
 import { ThemeToggle } from '@/components/shell/theme-toggle';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { listApiTokens } from '@/lib/core/api-tokens/api-tokens';
 import { getEnv } from '@/lib/core/env';
+import { getLicenseStatus } from '@/lib/core/license/installed-license';
 import { getSetting, SettingKey } from '@/lib/core/settings/settings';
 import { getInstance } from '@/lib/server/instance';
 import { instanceTimeZone } from '@/lib/server/instance-time-zone';
@@ -17,6 +21,9 @@ export default async function SettingsPage() {
   const { db } = await getInstance();
   const passphraseSet = (await getSetting(db, SettingKey.backupPassphrase)) !== null;
   const env = getEnv();
+  const [license, tokens] = await Promise.all([getLicenseStatus(db), listApiTokens(db)]);
+  // One clock for the render, so server HTML and hydration agree on "2 min ago".
+  const now = Date.now();
   return (
     <>
       <PageHeader title="Settings" />
@@ -45,6 +52,8 @@ export default async function SettingsPage() {
             </CardDescription>
           </CardHeader>
         </Card>
+        <LicenseSection status={license} now={now} />
+        <ApiTokensSection tokens={tokens} now={now} />
         <Card>
           <CardHeader>
             <CardTitle>Instance</CardTitle>

@@ -13,6 +13,15 @@ export interface EnqueueOptions {
 
 /** Validates the payload against its type's schema and queues the job. */
 export async function enqueueJob(db: Db, type: string, payload: unknown, options: EnqueueOptions = {}): Promise<JobView> {
+  const job = await db.job.create({ data: newJobRow(type, payload, options) });
+  return toJobView(job);
+}
+
+/**
+ * The row enqueueJob inserts, its payload validated: for callers that insert it in one
+ * transaction with a row of their own.
+ */
+export function newJobRow(type: string, payload: unknown, options: EnqueueOptions = {}) {
   if (!isJobType(type)) throw new AppError('invalid_input', `Unknown job type "${type}".`);
   const parsed = jobPayloadSchemas[type].safeParse(payload ?? {});
   if (!parsed.success) {
@@ -20,18 +29,15 @@ export async function enqueueJob(db: Db, type: string, payload: unknown, options
     throw new AppError('invalid_input', `Invalid ${type} payload: ${issue?.path.join('.') || 'payload'} ${issue?.message}`);
   }
   const now = new Date();
-  const job = await db.job.create({
-    data: {
-      id: randomUUID(),
-      type,
-      payload: JSON.stringify(parsed.data),
-      runAt: options.runAt ?? now,
-      maxAttempts: options.maxAttempts ?? 1,
-      uniqueKey: options.uniqueKey,
-      createdBy: options.createdBy,
-      createdAt: now,
-      updatedAt: now,
-    },
-  });
-  return toJobView(job);
+  return {
+    id: randomUUID(),
+    type,
+    payload: JSON.stringify(parsed.data),
+    runAt: options.runAt ?? now,
+    maxAttempts: options.maxAttempts ?? 1,
+    uniqueKey: options.uniqueKey,
+    createdBy: options.createdBy,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { backupRequestSchema } from '../backup/backup-request';
 import type { Job } from '../generated/prisma/client';
-import { restoreRequestSchema, verifyRequestSchema } from '../restore/restore-request';
+import { restoreRequestSchema } from '../restore/restore-request';
+import { verifyJobSchema } from '../verification/verification-request';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -24,7 +25,7 @@ export const jobPayloadSchemas = {
     .strict(),
   backup: backupRequestSchema,
   restore: restoreRequestSchema,
-  verify: verifyRequestSchema,
+  verify: verifyJobSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;

@@ -9,6 +9,7 @@ import { runWorkerLoop } from '@/worker/worker-loop';
 import { cancelJob } from './cancel-job';
 import { claimNextJob } from './claim-job';
 import { enqueueJob } from './enqueue-job';
+import { JobFailedWithResult } from './job-failed-with-result';
 import type { JobHandlers } from './job-handler';
 import { getJob, listJobLogs } from './list-jobs';
 import { INTERRUPTED_MESSAGE, recoverInterruptedJobs } from './recover-jobs';
@@ -234,6 +235,22 @@ describe('running jobs', () => {
     expect(await runClaimedJob(instance.db, await claimOrFail('host/1/a'), failing, { workerId: 'host/1/a' })).toBe('failed');
     const failed = await getJob(instance.db, permanent.id);
     expect([failed.status, failed.errorCode, failed.errorMessage]).toEqual(['failed', 'internal', 'Unexpected error: boom']);
+  });
+
+  it('fails a job that ended without doing what was asked, and keeps its result', async () => {
+    const job = await enqueueJob(instance.db, 'selftest', {});
+    const outcome = { restored: ['notes'], rolledBack: [{ app: 'photos', reason: 'cannot start photos' }] };
+    const handlers = handlersOf(async () => {
+      throw new JobFailedWithResult('rolled_back', 'Rolled back: photos.', outcome);
+    });
+    expect(await runClaimedJob(instance.db, await claimOrFail('host/1/a'), handlers, { workerId: 'host/1/a' })).toBe('failed');
+    const failed = await getJob(instance.db, job.id);
+    expect([failed.status, failed.errorCode, failed.errorMessage, failed.result]).toEqual([
+      'failed',
+      'rolled_back',
+      'Rolled back: photos.',
+      outcome,
+    ]);
   });
 
   it('stops and writes nothing when another worker took the job over', async () => {

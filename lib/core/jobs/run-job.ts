@@ -3,6 +3,7 @@ import { AppError, isAppError } from '../errors';
 import type { Job } from '../generated/prisma/client';
 import { DEFAULT_LEASE_MS } from './claim-job';
 import { finishJob, heartbeatJob, retryJobLater } from './finish-job';
+import { JobFailedWithResult } from './job-failed-with-result';
 import type { JobHandlers } from './job-handler';
 import { appendJobLog, ProgressReporter } from './job-progress';
 import { isJobType, type JobStatus, jobPayloadSchemas } from './job-types';
@@ -125,6 +126,11 @@ async function recordFailure(
     await retryJobLater(db, job.id, workerId, job.attempts, appError);
     return 'queued';
   }
-  await finishJob(db, job.id, workerId, { status: 'failed', errorCode: appError.code, errorMessage: appError.message });
+  await finishJob(db, job.id, workerId, {
+    status: 'failed',
+    errorCode: appError.code,
+    errorMessage: appError.message,
+    result: appError instanceof JobFailedWithResult ? appError.result : undefined,
+  });
   return 'failed';
 }

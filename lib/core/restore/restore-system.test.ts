@@ -45,6 +45,7 @@ beforeAll(async () => {
   targetDir = mkdtempSync(path.join(tmpdir(), 'cloudos-restore-system-'));
   await createTarget(db(), harness.instanceKey, { kind: 'local', name: 'local', path: targetDir });
   await setConsistencyMode(db(), 'notes', 'live');
+  await db().setting.create({ data: { key: SettingKey.licenseToken, value: 'license-in-the-backup' } });
   fullId = (await harness.backup({ target: 'local', scope: 'full' })).backupId;
 }, 120_000);
 afterAll(async () => {
@@ -102,5 +103,15 @@ describe('restoring the system settings and user accounts', () => {
     }
     expect(await db().user.findMany({ orderBy: { username: 'asc' } })).toEqual(users);
     expect(readdirSync(harness.instance.dir).filter((n) => n.startsWith('.restore-'))).toEqual([]);
+  }, 60_000);
+
+  it('keeps a license installed here, and brings the backup’s back onto a server without one', async () => {
+    const license = async () => (await settingsOf([SettingKey.licenseToken]))[SettingKey.licenseToken];
+    await db().setting.update({ where: { key: SettingKey.licenseToken }, data: { value: 'license-installed-later' } });
+    await restore({ backupId: fullId, system: true });
+    expect(await license()).toBe('license-installed-later');
+    await db().setting.delete({ where: { key: SettingKey.licenseToken } });
+    await restore({ backupId: fullId, system: true });
+    expect(await license()).toBe('license-in-the-backup');
   }, 60_000);
 });

@@ -9,8 +9,9 @@ import { CORRUPTED_MESSAGE } from './stage-backup';
  * touches (docs/RESTORE.md): the accounts (user names and password hashes) and every setting
  * except those that belong to this instance — its setup marker, its instance-key fingerprint
  * and its backup keys and passphrase (sealed with this server's instance key, and what this
- * server's own backups are encrypted with). The catalog, targets, schedules and jobs are this
- * instance's record of what exists and what runs: they are never replaced.
+ * server's own backups are encrypted with). The catalog, targets, schedules, jobs and API
+ * tokens are this instance's record of what exists and what runs: they are never replaced.
+ * An installed license stays too (applySystemSnapshot).
  */
 export const INSTANCE_SETTING_KEYS: readonly string[] = [
   SettingKey.setupCompletedAt,
@@ -67,6 +68,11 @@ export async function applySystemSnapshot(db: Db, snapshot: SystemSnapshot): Pro
         ? value
         : Date.parse(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(value) ? `${value.replace(' ', 'T')}Z` : value),
     );
+  // A license is a purchase, not data of a point in time: one installed here stays (an old
+  // backup must not downgrade it); a server without one takes the backup's.
+  const keepLicense = (await db.setting.findUnique({ where: { key: SettingKey.licenseToken } })) !== null;
+  const kept = [...INSTANCE_SETTING_KEYS, ...(keepLicense ? [SettingKey.licenseToken] : [])];
+  const settings = snapshot.settings.filter((s) => !kept.includes(s.key));
   await db.$transaction([
     db.session.deleteMany({}),
     db.user.deleteMany({}),
@@ -78,8 +84,8 @@ export async function applySystemSnapshot(db: Db, snapshot: SystemSnapshot): Pro
         createdAt: toDate(u.createdAt),
       })),
     }),
-    db.setting.deleteMany({ where: { key: { notIn: [...INSTANCE_SETTING_KEYS] } } }),
-    db.setting.createMany({ data: snapshot.settings }),
+    db.setting.deleteMany({ where: { key: { notIn: kept } } }),
+    db.setting.createMany({ data: settings }),
   ]);
-  return { users: snapshot.users.length, settings: snapshot.settings.length };
+  return { users: snapshot.users.length, settings: settings.length };
 }

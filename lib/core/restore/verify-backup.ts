@@ -1,6 +1,7 @@
 import { ArchiveDecryptor } from '../archive/decrypt-archive';
 import { TarExtractor } from '../archive/extract-tar';
 import { getBackup } from '../backup/catalog';
+import type { BackupManifest } from '../backup/manifest';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import { describeCorruption, openStoredBackup, readStoredObject, StoredBackupProblem } from './stored-backup';
@@ -20,7 +21,14 @@ export interface VerifyResult {
 export interface VerifyOptions {
   signal?: AbortSignal;
   onProgress?: (progress: { bytesDone: number; bytesTotal: number }) => void;
+  /**
+   * Also write the archive's entries below this existing, empty directory (a verification's
+   * dry-run restore), during the same one read of the object. The caller removes it.
+   */
+  extractTo?: string;
 }
+
+type Outcome = Omit<VerifyResult, 'verifiedAt' | 'backupId'>;
 
 /**
  * Reads a backup's stored object from its target without restoring anything: every chunk
@@ -35,10 +43,26 @@ export async function verifyBackup(
   backupId: string,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
+  return (await verifyStoredBackup(db, instanceKey, backupId, options)).result;
+}
+
+/**
+ * verifyBackup, also returning the target's manifest (its MAC and its agreement with the
+ * catalog checked) when it could be read, for checks that compare the contents with it.
+ */
+export async function verifyStoredBackup(
+  db: Db,
+  instanceKey: Buffer,
+  backupId: string,
+  options: VerifyOptions = {},
+): Promise<{ result: VerifyResult; manifest: BackupManifest | null }> {
   const { id, storedBytes } = await getBackup(db, backupId);
-  let outcome: Omit<VerifyResult, 'verifiedAt' | 'backupId'>;
+  let outcome: Outcome;
+  let manifest: BackupManifest | null = null;
   try {
-    outcome = await checkStoredBackup(db, instanceKey, id, options);
+    outcome = await checkStoredBackup(db, instanceKey, id, options, (m) => {
+      manifest = m;
+    });
   } catch (error) {
     if (error instanceof StoredBackupProblem) outcome = { result: error.kind, message: error.message, sha256: null, storedBytes };
     else if (error instanceof AppError && (error.code === 'corrupted' || error.code === 'unsafe_archive'))
@@ -50,7 +74,7 @@ export async function verifyBackup(
     where: { id },
     data: { verifiedAt, verifyResult: outcome.result, verifyMessage: outcome.message.slice(0, 2000) },
   });
-  return { backupId: id, ...outcome, verifiedAt: verifiedAt.toISOString() };
+  return { result: { backupId: id, ...outcome, verifiedAt: verifiedAt.toISOString() }, manifest };
 }
 
 async function checkStoredBackup(
@@ -58,15 +82,20 @@ async function checkStoredBackup(
   instanceKey: Buffer,
   id: string,
   options: VerifyOptions,
-): Promise<Omit<VerifyResult, 'verifiedAt' | 'backupId'>> {
+  onManifest: (manifest: BackupManifest) => void,
+): Promise<Outcome> {
   const stored = await openStoredBackup(db, instanceKey, id);
+  onManifest(stored.manifest);
   try {
     const total = stored.manifest.storedBytes;
     const decryptor = new ArchiveDecryptor({ masterKeys: [stored.masterKey], signal: options.signal });
     const source = readStoredObject(stored, options.signal, (bytesDone) =>
       options.onProgress?.({ bytesDone, bytesTotal: total }),
     );
-    await new TarExtractor('/nonexistent-dry-run', { dryRun: true, signal: options.signal }).extract(decryptor.decrypt(source));
+    const extractor = options.extractTo
+      ? new TarExtractor(options.extractTo, { signal: options.signal })
+      : new TarExtractor('/nonexistent-dry-run', { dryRun: true, signal: options.signal });
+    await extractor.extract(decryptor.decrypt(source));
     const info = decryptor.info;
     if (!info) throw new AppError('internal', 'The archive reader did not finish.');
     if (info.sha256 !== stored.backup.sha256)

@@ -13,12 +13,24 @@ export const SettingKey = {
   scheduleGraceMinutes: 'schedules.graceMinutes',
   /** The IANA time zone schedules and retention days are read in; unset = the TZ variable. */
   instanceTimeZone: 'instance.timeZone',
+  /** Hours after which an app or target without a successful backup is stale; default 48. */
+  healthStaleAfterHours: 'health.staleAfterHours',
+  /** A schedule is stale after this many times its interval without a success; default 2. */
+  healthScheduleStaleFactor: 'health.scheduleStaleFactor',
+  /** A target counts as unverified when no backup on it was verified ok within these days; default 30. */
+  healthVerifyWithinDays: 'health.verifyWithinDays',
+  /** The installed license token (docs/LICENSE.md), verified again on every read. */
+  licenseToken: 'license.token',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 
 export async function getSetting(db: Db, key: SettingKey): Promise<string | null> {
   const row = await db.setting.findUnique({ where: { key } });
   return row?.value ?? null;
+}
+
+export async function deleteSetting(db: Db, key: SettingKey): Promise<void> {
+  await db.setting.deleteMany({ where: { key } });
 }
 
 export async function putSetting(db: Db, key: SettingKey, value: string): Promise<void> {

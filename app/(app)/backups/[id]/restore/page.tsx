@@ -15,9 +15,6 @@ import { requirePageUser } from '@/lib/server/session';
 
 export const metadata = { title: 'Restore' };
 
-// The engine refuses `system` for now (chooseApps); the wizard shows the same reason.
-const SYSTEM_UNAVAILABLE = 'Restoring the system settings and user accounts is not supported yet; restore apps only.';
-
 export default async function RestorePage({ params }: { params: Promise<{ id: string }> }) {
   await requirePageUser();
   const { id } = await params;
@@ -31,7 +28,10 @@ export default async function RestorePage({ params }: { params: Promise<{ id: st
       Back to the backup
     </Link>
   );
-  const restorable = backup.status === 'succeeded' && backup.contents !== null && backup.contents.apps.length > 0;
+  const restorable =
+    backup.status === 'succeeded' &&
+    backup.contents !== null &&
+    (backup.contents.apps.length > 0 || (backup.scope === 'full' && Boolean(backup.contents.system)));
   if (!restorable)
     return (
       <>
@@ -59,7 +59,7 @@ export default async function RestorePage({ params }: { params: Promise<{ id: st
           />
         }
         apps={apps}
-        system={contents.system ? { unavailable: SYSTEM_UNAVAILABLE } : null}
+        hasSystem={backup.scope === 'full' && Boolean(contents.system)}
       />
     </>
   );
