@@ -137,7 +137,7 @@ export const openApiDocument = {
         summary: 'The backup catalog, newest first',
         parameters: [
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-          { name: 'status', in: 'query', schema: { enum: ['running', 'succeeded', 'failed', 'cancelled'] } },
+          { name: 'status', in: 'query', schema: { enum: ['running', 'succeeded', 'failed', 'cancelled', 'deleting'] } },
           { name: 'target', in: 'query', schema: { type: 'string' } },
         ],
         responses: { '200': json(obj, '{backups}'), ...errors(400, 401) },

@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 const listQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(1000).default(50),
-    status: z.enum(['running', 'succeeded', 'failed', 'cancelled']).optional(),
+    status: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'deleting']).optional(),
     target: z.string().min(1).optional(),
   })
   .strict();
@@ -21,7 +21,7 @@ export const GET = authedRoute(async ({ request }) => {
   if (!query.success)
     throw new AppError(
       'invalid_input',
-      'Query: limit 1–1000, status running|succeeded|failed|cancelled, target a target name; nothing else.',
+      'Query: limit 1–1000, status running|succeeded|failed|cancelled|deleting, target a target name; nothing else.',
     );
   const { db } = await getInstance();
   const { limit, status, target } = query.data;
