@@ -1,8 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '@/test/helpers/processes';
+
+// Every test here runs the CLI as a process, a few times: seconds each on a loaded 2-core CI
+// machine, so the suite's 30 s default is too tight.
+vi.setConfig({ testTimeout: 120_000 });
 
 let dir: string;
 let env: Record<string, string>;

@@ -4,10 +4,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashApiToken } from '@/lib/core/api-tokens/api-tokens';
 import { issueLicenseToken } from '@/lib/core/license/license-token';
 import { runCli } from '@/test/helpers/processes';
+
+// Every test here runs the CLI as a process, a few times: seconds each on a loaded 2-core CI
+// machine, so the suite's 30 s default is too tight.
+vi.setConfig({ testTimeout: 120_000 });
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 let dir: string;

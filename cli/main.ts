@@ -57,6 +57,7 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'health') return (await import('./commands/health')).runHealth(rest);
   if (command === 'schedules') return (await import('./commands/schedules')).runSchedules(rest);
   if (command === 'retention') return (await import('./commands/schedules')).runRetention(rest);
+  if (command === 'cleanup') return (await import('./commands/schedules')).runCleanup(rest);
   if (command === 'license') return (await import('./commands/license')).runLicense(rest);
   if (command === 'tokens') return (await import('./commands/tokens')).runTokens(rest);
   throw new UsageError(`unknown command "${command}"`);

@@ -100,6 +100,39 @@ describe('cloudos-backup schedules and retention', () => {
     ]);
   }, 180_000);
 
+  it('shows and changes the time zone and grace window; a bad value changes neither', async () => {
+    const shown = await runCli(['schedules', 'settings', '--json'], env);
+    expect(JSON.parse(shown.stdout)).toEqual({ timeZone: 'Europe/Berlin', graceMinutes: 60 });
+    const bad = await runCli(['schedules', 'settings', '--time-zone', 'Mars/Olympus', '--grace-minutes', '5'], env);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      1,
+      'cloudos-backup: "Mars/Olympus" is not a known IANA time zone (like Europe/Berlin or America/New_York).',
+    ]);
+    const changed = await runCli(['schedules', 'settings', '--time-zone', 'america/new_york', '--grace-minutes', '15'], env);
+    expect(changed.stdout.trim()).toBe('Time zone: America/New_York. Grace window for missed runs: 15 min.');
+    // Next runs are read in the new zone: daily at 02:00 New York time.
+    const [schedule] = JSON.parse((await runCli(['schedules', 'list', '--json'], env)).stdout);
+    expect(schedule.timeZone).toBe('America/New_York');
+    expect(
+      new Date(schedule.nextRuns[0]).toLocaleTimeString('en-GB', {
+        timeZone: 'America/New_York',
+        hour: '2-digit',
+        minute: '2-digit',
+      }),
+    ).toBe('02:00');
+    expect((await runCli(['schedules', 'settings', '--time-zone', 'Europe/Berlin', '--grace-minutes', '60'], env)).code).toBe(0);
+  }, 60_000);
+
+  it('cleanup reports per target and leaves the backups alone', async () => {
+    const result = await runCli(['cleanup', '--json'], env);
+    expect(result.code).toBe(0);
+    const [local] = JSON.parse(result.stdout);
+    expect(local).toMatchObject({ target: 'Local backups', ok: true, partialsRemoved: [], deletionsFinished: [] });
+    expect(readdirSync(path.join(dir, 'data', 'backups', 'archives')).filter((f) => f.endsWith('.cob'))).toHaveLength(2);
+    const unknown = await runCli(['cleanup', '--target', 'Nowhere'], env);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([1, 'cloudos-backup: There is no target named "Nowhere".']);
+  }, 60_000);
+
   it('removes a schedule; an unknown one is an error', async () => {
     expect((await runCli(['schedules', 'remove', 'Nightly'], env)).code).toBe(0);
     const again = await runCli(['schedules', 'remove', 'Nightly'], env);

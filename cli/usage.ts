@@ -51,11 +51,16 @@ export const SCHEDULES_USAGE = `Usage: cloudos-backup schedules add NAME --cron 
        cloudos-backup schedules list [--json]
        cloudos-backup schedules run NAME [--json]
        cloudos-backup schedules remove NAME
+       cloudos-backup schedules settings [--time-zone TZ] [--grace-minutes N] [--json]
        cloudos-backup retention preview NAME [--json]
-  EXPR is a 5-field cron expression in the instance time zone (TZ) or a preset: hourly,
+       cloudos-backup cleanup [--target NAME] [--json]
+  EXPR is a 5-field cron expression in the instance time zone or a preset: hourly,
   daily (02:00), weekly (Sunday 02:00), monthly (1st, 02:00). Retention keeps the union of its
-  rules over the schedule's own backups, and always the newest; without rules it keeps all.
-  run backs up now as the schedule, retention included.`;
+  rules over the schedule's own backups, and always the newest; without rules it keeps all. A
+  target's "keep last" applies across every backup on it; a backup goes only when no rule that
+  applies to it keeps it. run backs up now as the schedule, retention included. settings shows
+  or sets the instance time zone (default: TZ) and the grace window for missed runs. cleanup
+  removes what failed and interrupted uploads left on the targets (the worker does it hourly).`;
 
 export const LICENSE_USAGE = `Usage: cloudos-backup license install FILE [--json]
        cloudos-backup license show [--json]

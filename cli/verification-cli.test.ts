@@ -1,7 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueLicenseToken } from '@/lib/core/license/license-token';
 import { createDockerStandin } from '@/test/helpers/docker-standin';
 import { createFixtureApps } from '@/test/helpers/fixture-apps';
 import { runCli } from '@/test/helpers/processes';
@@ -9,6 +11,7 @@ import { runCli } from '@/test/helpers/processes';
 let dir: string;
 let env: Record<string, string>;
 let backupId: string;
+const licenseKeys = generateKeyPairSync('ed25519');
 
 const objectFile = () => path.join(dir, 'data', 'backups', 'archives', `${backupId}.cob`);
 const dryRunLeftovers = () => {
@@ -20,7 +23,13 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'cloudos-verification-cli-'));
   const apps = createFixtureApps(dir, { bigFileBytes: 512 * 1024, smallFiles: 50 });
   const docker = createDockerStandin(path.join(dir, 'docker'), apps.dockerState);
-  env = { CLOUDOS_DATA_DIR: path.join(dir, 'data'), CLOUDOS_APPS_DIR: apps.appsDir, TZ: 'UTC', ...docker.env };
+  env = {
+    CLOUDOS_DATA_DIR: path.join(dir, 'data'),
+    CLOUDOS_APPS_DIR: apps.appsDir,
+    TZ: 'UTC',
+    CLOUDOS_LICENSE_PUBLIC_KEY: licenseKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    ...docker.env,
+  };
   writeFileSync(path.join(dir, 'pw'), 'correct horse battery\n');
   const init = await runCli(
     ['init', '--admin-user', 'admin', '--admin-password-file', path.join(dir, 'pw'), '--generate-passphrase'],
@@ -34,6 +43,19 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cloudos-backup verify --checks', () => {
+  it('needs a Pro+ license, while plain verify stays free', async () => {
+    const refused = await runCli(['verify', backupId, '--checks', 'integrity'], env);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('Backup verification needs a Pro+ license') });
+    expect((await runCli(['verify', backupId], env)).code).toBe(0);
+    const license = issueLicenseToken(licenseKeys.privateKey, {
+      licensee: 'CLI tests',
+      plan: 'Pro+',
+      features: ['backup_verification'],
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    expect((await runCli(['license', 'install', '-'], env, license)).code).toBe(0);
+  }, 60_000);
+
   it('runs every check in process, records the verification, and leaves no dry-run directory', async () => {
     const run = await runCli(['verify', backupId.slice(0, 8), '--checks', 'integrity,size,dry-run,staleness', '--json'], env);
     expect(run.code).toBe(0);

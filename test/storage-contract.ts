@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/core/errors';
-import type { StorageTarget } from '@/lib/core/storage/storage-target';
+import type { PartialUpload, StorageTarget } from '@/lib/core/storage/storage-target';
 
 /** What a driver's test file hands the suite: a fresh, empty target and a way to tidy up. */
 export interface ContractSubject {
   target: StorageTarget;
   /** Names of anything the driver left behind besides finished objects (temp files, uploads). */
   leftovers: () => Promise<string[]>;
+  /**
+   * Leaves what a put of `key` killed mid-way would leave (a temporary file, an open multipart
+   * upload with one part), as a crashed process would. The key's directory already exists.
+   */
+  leavePartial: (key: string) => Promise<void>;
   cleanup: () => Promise<void>;
 }
 
@@ -50,6 +55,12 @@ async function listKeys(target: StorageTarget, prefix: string): Promise<string[]
   const keys: string[] = [];
   for await (const object of target.list(prefix)) keys.push(object.key);
   return keys;
+}
+
+async function listPartials(target: StorageTarget, prefix: string): Promise<PartialUpload[]> {
+  const partials: PartialUpload[] = [];
+  for await (const partial of target.listPartials(prefix)) partials.push(partial);
+  return partials.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -129,6 +140,45 @@ export function describeStorageContract(name: string, makeSubject: () => Promise
       expect((await readAll(await target.get('replace/me.txt'))).toString()).toBe('new contents');
       expect(await subject.leftovers()).toEqual([]);
     });
+
+    it('lists the partial uploads of a running and a crashed put, and removes exactly the one asked', async () => {
+      await target.put('partials/done.cob', bytesOf('complete'));
+      await subject.leavePartial('partials/crashed.cob');
+      // A put that sent 9 MiB (S3: one full part) and then waits for its source.
+      const controller = new AbortController();
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      async function* stalled(): AsyncGenerator<Buffer> {
+        yield* generated(9 * MiB, 5);
+        await held;
+      }
+      const running = target.put('partials/flight.cob', stalled(), { signal: controller.signal, sizeHint: 9 * MiB });
+      running.catch(() => {});
+      const startedAt = Date.now();
+      let partials: PartialUpload[] = [];
+      while (partials.length < 2 && Date.now() - startedAt < 30_000) {
+        partials = await listPartials(target, 'partials/');
+        if (partials.length < 2) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(partials.map((p) => p.key)).toEqual(['partials/crashed.cob', 'partials/flight.cob']);
+      for (const partial of partials) expect(Math.abs(partial.lastWrittenAt.getTime() - Date.now())).toBeLessThan(5 * 60_000);
+      expect(await listPartials(target, 'other/')).toEqual([]);
+      expect(await listKeys(target, 'partials/')).toEqual(['partials/done.cob']);
+
+      const [crashed, flight] = partials as [PartialUpload, PartialUpload];
+      await target.removePartial(crashed);
+      await target.removePartial(crashed); // idempotent
+      expect(await listPartials(target, '')).toEqual([flight]);
+
+      controller.abort(new Error('cancelled by the test'));
+      release();
+      await expect(running).rejects.toThrow('cancelled by the test');
+      expect(await listPartials(target, '')).toEqual([]);
+      expect(await subject.leftovers()).toEqual([]);
+      expect((await readAll(await target.get('partials/done.cob'))).toString()).toBe('complete');
+    }, 90_000);
 
     it('a missing key: stat is null, get is not_found, delete succeeds', async () => {
       expect(await target.stat('missing/key')).toBeNull();

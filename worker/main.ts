@@ -1,4 +1,5 @@
 import { recoverInterruptedBackups } from '../lib/core/backup/recover-backups';
+import { cleanUpAllTargets } from '../lib/core/cleanup/clean-up-target';
 import { ConfigError, getEnv } from '../lib/core/env';
 import { isAppError } from '../lib/core/errors';
 import { prepareInstance } from '../lib/core/instance/prepare-instance';
@@ -6,6 +7,7 @@ import { makeWorkerId } from '../lib/core/jobs/recover-jobs';
 import { recoverInterruptedRestores } from '../lib/core/restore/recover-restores';
 import { readGraceMs } from '../lib/core/schedules/grace-setting';
 import { tickScheduler } from '../lib/core/schedules/scheduler';
+import { readTimeZone } from '../lib/core/schedules/time-zone-setting';
 import { dryRunBase, removeLeftoverDryRuns } from '../lib/core/verification/dry-run-dir';
 import { settleVerifications } from '../lib/core/verification/verifications';
 import { jobHandlers } from './handlers';
@@ -50,8 +52,16 @@ async function main(): Promise<void> {
       await settleVerifications(db);
       await removeLeftoverDryRuns(db, dryRunBase(dataDir));
     },
+    cleanUp: () =>
+      cleanUpAllTargets(db, instanceKey, {
+        log: (message, level) => (level === 'warn' || level === 'error' ? console.error : console.log)(`worker: ${message}`),
+      }),
     tickSchedules: async () => {
-      const { errors } = await tickScheduler(db, { now: new Date(), timeZone, graceMs: await readGraceMs(db) });
+      const { errors } = await tickScheduler(db, {
+        now: new Date(),
+        timeZone: await readTimeZone(db, timeZone),
+        graceMs: await readGraceMs(db),
+      });
       for (const { scheduleId, error } of errors)
         console.error(`worker: schedule ${scheduleId}: ${error instanceof Error ? error.message : String(error)}`);
     },

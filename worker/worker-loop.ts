@@ -16,6 +16,13 @@ export interface WorkerLoopOptions {
   recoverEveryMs?: number;
   /** Cleans up after interrupted work once their jobs are recovered (e.g. partial uploads). */
   recoverMore?: () => Promise<unknown>;
+  /**
+   * Removes what failed and interrupted uploads left on the targets: after the first recovery,
+   * then every `cleanUpEveryMs`, one pass at a time, in the background — a target that does not
+   * answer must not hold up the jobs, and the pass never touches a running backup's upload.
+   */
+  cleanUp?: () => Promise<unknown>;
+  cleanUpEveryMs?: number;
   /** One scheduler pass (enqueue due schedule fires); must be cheap, it runs about every second. */
   tickSchedules?: () => Promise<unknown>;
   tickEveryMs?: number;
@@ -42,6 +49,8 @@ export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise
   await beat(db, workerId);
   const heartbeat = setInterval(() => beat(db, workerId).catch(onError), options.heartbeatMs ?? 5_000);
   let lastRecovery = 0;
+  let lastCleanup = 0;
+  let cleaning: Promise<unknown> | null = null;
   // Ticks also run on a timer, not only between jobs: a backup may take hours, and other
   // schedules' fires must not fall out of the grace window meanwhile. One tick at a time.
   let ticking = false;
@@ -64,6 +73,15 @@ export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise
           await recoverInterruptedJobs(db);
           await options.recoverMore?.();
         }
+        if (options.cleanUp && !cleaning && Date.now() - lastCleanup >= (options.cleanUpEveryMs ?? 3_600_000)) {
+          lastCleanup = Date.now();
+          cleaning = options
+            .cleanUp()
+            .catch(onError)
+            .finally(() => {
+              cleaning = null;
+            });
+        }
         // Only after the first recovery: a job left "running" by a dead worker would make its
         // schedule's next fire look skipped.
         tickTimer ??= setInterval(tick, options.tickEveryMs ?? 1_000);
@@ -81,6 +99,9 @@ export async function runWorkerLoop(db: Db, options: WorkerLoopOptions): Promise
   } finally {
     clearInterval(heartbeat);
     clearInterval(tickTimer);
+    // A pass stuck on an unreachable target does not hold up the shutdown for long; it is
+    // crash-safe wherever it stops.
+    if (cleaning) await Promise.race([cleaning, sleep(5_000)]);
     await db.workerHeartbeat.deleteMany({ where: { id: workerId } }).catch(onError);
   }
 }

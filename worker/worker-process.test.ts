@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,31 @@ describe('the worker process', () => {
       worker.child.kill('SIGTERM');
       await worker.exited;
       await db.schedule.delete({ where: { id: schedule.id } });
+    }
+  });
+
+  it('at start removes what a failed backup left on a target, and says so', async () => {
+    const targetDir = path.join(dir, 'usb');
+    mkdirSync(path.join(targetDir, 'archives'), { recursive: true });
+    const target = await createTarget(db, randomBytes(32), { kind: 'local', name: 'USB', path: targetDir });
+    const id = randomBytes(16).toString('hex');
+    await db.backup.create({
+      data: { id, targetId: target.id, scope: 'full', apps: '[]', status: 'failed', objectKey: `archives/${id}.cob` },
+    });
+    writeFileSync(path.join(targetDir, 'archives', `${id}.cob`), 'complete but failed');
+    writeFileSync(path.join(targetDir, 'archives', `.${id}.cob.tmp-0123456789ab`), 'half');
+    const worker = startWorker(env);
+    try {
+      await waitFor(
+        async () => (await db.backup.findUniqueOrThrow({ where: { id } })).cleanedAt !== null,
+        'the failed backup to be cleaned up',
+      );
+      expect(readdirSync(path.join(targetDir, 'archives'))).toEqual([]);
+      await waitFor(() => worker.output().includes(`Cleanup: removed what the failed backup ${id} left`), 'the log line');
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+      await db.backup.delete({ where: { id } });
     }
   });
 

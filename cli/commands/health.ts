@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { getEnv } from '../../lib/core/env';
 import { type BackupRef, getBackupHealth } from '../../lib/core/health/backup-health';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
+import { readTimeZone } from '../../lib/core/schedules/time-zone-setting';
 import { formatDuration } from '../../lib/core/util/format-duration';
 import { UsageError } from '../cli-error';
 import { formatTable, printJson, printLine } from '../output';
@@ -21,7 +22,8 @@ export async function runHealth(argv: string[]): Promise<number> {
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const { db } = await prepareInstance();
-  const { timeZone, appsDir } = getEnv();
+  const { appsDir } = getEnv();
+  const timeZone = await readTimeZone(db, getEnv().timeZone);
   const now = new Date();
   const health = await getBackupHealth(db, { now, timeZone, appsDir });
   if (values.json) {

@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
+import { cleanUpTarget } from '../../lib/core/cleanup/clean-up-target';
+import type { Db } from '../../lib/core/db/client';
 import { getEnv } from '../../lib/core/env';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
-import { planScheduleRetention } from '../../lib/core/retention/schedule-retention';
+import { planScheduleRetention, reasonsText } from '../../lib/core/retention/apply-retention';
+import { reasonLabel } from '../../lib/core/retention/retention';
+import { parseGraceMinutes, readGraceMs, writeGraceMinutes } from '../../lib/core/schedules/grace-setting';
 import { queueScheduleNow } from '../../lib/core/schedules/run-schedule-now';
 import {
   createSchedule,
@@ -10,6 +14,8 @@ import {
   removeSchedule,
   scheduleNextRuns,
 } from '../../lib/core/schedules/schedules';
+import { parseTimeZone, readTimeZone, writeTimeZone } from '../../lib/core/schedules/time-zone-setting';
+import { findTarget } from '../../lib/core/targets/targets';
 import { UsageError } from '../cli-error';
 import { formatTable, printJson, printLine } from '../output';
 import { runJobHere } from '../run-job-here';
@@ -18,6 +24,11 @@ function keep(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number of 0 or more`);
   return Number(value);
+}
+
+/** The instance time zone: the stored setting, else TZ. */
+function instanceTimeZone(db: Db): Promise<string> {
+  return readTimeZone(db, getEnv().timeZone);
 }
 
 /** A wall-clock time in the instance zone, e.g. "2026-11-28 02:00 (Europe/Berlin)". */
@@ -76,7 +87,7 @@ async function add(argv: string[]): Promise<number> {
 async function list(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } }, strict: true });
   const { db } = await prepareInstance();
-  const { timeZone } = getEnv();
+  const timeZone = await instanceTimeZone(db);
   const now = new Date();
   const schedules = (await listSchedules(db)).map((s) => ({
     ...s,
@@ -140,14 +151,42 @@ async function runNow(argv: string[]): Promise<number> {
   return job.status === 'succeeded' ? 0 : 1;
 }
 
-/** `schedules add|list|run|remove`. */
+/** `schedules settings [--time-zone TZ] [--grace-minutes N]`: shows, or changes, both. */
+async function settings(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'time-zone': { type: 'string' },
+      'grace-minutes': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const grace = values['grace-minutes'];
+  if (grace !== undefined && !/^\d+$/.test(grace)) throw new UsageError('--grace-minutes must be a whole number of 0 or more');
+  const { db } = await prepareInstance();
+  // Both are checked before either is stored: a bad value changes nothing.
+  const timeZone = values['time-zone'] === undefined ? undefined : parseTimeZone(values['time-zone']);
+  const minutes = grace === undefined ? undefined : parseGraceMinutes(Number(grace));
+  if (minutes !== undefined) await writeGraceMinutes(db, minutes);
+  if (timeZone !== undefined) await writeTimeZone(db, timeZone);
+  const current = { timeZone: await instanceTimeZone(db), graceMinutes: (await readGraceMs(db)) / 60_000 };
+  if (values.json) printJson(current);
+  else printLine(`Time zone: ${current.timeZone}. Grace window for missed runs: ${current.graceMinutes} min.`);
+  return 0;
+}
+
+/** `schedules add|list|run|remove|settings`. */
 export async function runSchedules(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'add') return add(rest);
   if (sub === 'list') return list(rest);
   if (sub === 'run') return runNow(rest);
   if (sub === 'remove') return remove(rest);
-  throw new UsageError(sub ? `unknown schedules command "${sub}"` : 'missing schedules command (add, list, run, remove)');
+  if (sub === 'settings') return settings(rest);
+  throw new UsageError(
+    sub ? `unknown schedules command "${sub}"` : 'missing schedules command (add, list, run, remove, settings)',
+  );
 }
 
 /** `retention preview NAME [--json]`: what the schedule's policy keeps and would delete next, and why. */
@@ -163,9 +202,16 @@ export async function runRetention(argv: string[]): Promise<number> {
   const [name] = positionals;
   if (!name) throw new UsageError('missing schedule NAME');
   const { db } = await prepareInstance();
-  const { timeZone } = getEnv();
+  const timeZone = await instanceTimeZone(db);
   const { decisions } = await planScheduleRetention(db, await findSchedule(db, name), timeZone);
-  const view = decisions.map((d) => ({ id: d.id, startedAt: d.startedAt.toISOString(), action: d.action, reasons: d.reasons }));
+  const targets = new Map((await db.target.findMany({ select: { id: true, name: true } })).map((t) => [t.id, t.name]));
+  const view = decisions.map((d) => ({
+    id: d.id,
+    startedAt: d.startedAt.toISOString(),
+    target: targets.get(d.backup.targetId) ?? null,
+    action: d.action,
+    reasons: d.reasons.map(reasonLabel),
+  }));
   if (values.json) {
     printJson({ schedule: name, timeZone, backups: view });
     return 0;
@@ -174,7 +220,37 @@ export async function runRetention(argv: string[]): Promise<number> {
     printLine(`The schedule "${name}" has no successful backups yet.`);
     return 0;
   }
-  const rows = decisions.map((d) => [d.id.slice(0, 12), localTime(d.startedAt, timeZone), d.action, d.reasons.join(', ')]);
+  const rows = decisions.map((d) => [d.id.slice(0, 12), localTime(d.startedAt, timeZone), d.action, reasonsText(d)]);
   printLine(formatTable([['ID', `STARTED (${timeZone})`, 'ACTION', 'KEPT BY'], ...rows]));
   return 0;
+}
+
+/** `cleanup [--target NAME] [--json]`: removes what failed and interrupted uploads left on the targets now. */
+export async function runCleanup(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { target: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const { db, instanceKey } = await prepareInstance();
+  const targets = values.target ? [await findTarget(db, values.target)] : await db.target.findMany({ orderBy: { name: 'asc' } });
+  const report = [];
+  let failed = false;
+  for (const target of targets) {
+    try {
+      const outcome = await cleanUpTarget(db, instanceKey, target.id, { log: (m) => (values.json ? undefined : printLine(m)) });
+      report.push({ target: target.name, ok: true, ...outcome });
+      if (!values.json)
+        printLine(
+          `${target.name}: ${outcome.failedCleaned.length} failed backups checked, ${outcome.partialsRemoved.length} partial uploads and ${outcome.orphansRemoved.length} uploads without a manifest removed, ${outcome.deletionsFinished.length} deletions finished, ${outcome.partialsKept.length} partial uploads kept (running or recent).`,
+        );
+    } catch (error) {
+      failed = true;
+      const message = error instanceof Error ? error.message : String(error);
+      report.push({ target: target.name, ok: false, error: message });
+      if (!values.json) process.stderr.write(`cloudos-backup: ${target.name}: ${message}\n`);
+    }
+  }
+  if (values.json) printJson(report);
+  return failed ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
+import { requireFeature } from '../../lib/core/license/require-feature';
 import { CHECK_NAMES, type CheckName } from '../../lib/core/verification/checks';
 import { startVerification } from '../../lib/core/verification/start-verification';
 import { getVerification } from '../../lib/core/verification/verifications';
@@ -37,6 +38,8 @@ export async function runVerify(argv: string[]): Promise<number> {
   if (extra) throw new UsageError(`unexpected argument "${extra}"`);
   const checks = parseChecks(values.checks);
   const { db } = await prepareInstance();
+  // Verification checks are a Pro+ feature here as in the UI and the API; plain verify is free.
+  await requireFeature(db, 'backup_verification');
   const { jobId, verificationId } = await startVerification(db, id, { checks, createdBy: 'cli' });
   const job = await runHere(jobId, values.json);
   const verification = await getVerification(db, verificationId);

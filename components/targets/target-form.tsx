@@ -69,7 +69,7 @@ export function TargetForm({ target }: { target?: TargetView }) {
         label="Keep last (optional)"
         inputMode="numeric"
         defaultValue={target?.keepLast ?? ''}
-        hint="How many backups retention keeps on this target. Leave empty to keep them all."
+        hint="Retention keeps the N newest backups on this target, scheduled or made by hand, besides what each schedule keeps; older ones that no rule keeps are deleted after each backup. Leave empty: only the schedules’ own rules delete."
         error={errors.keepLast}
       />
       {state && !state.ok && (Object.keys(errors).length === 0 || unplaced) && <Alert tone="danger">{state.error}</Alert>}

@@ -2,8 +2,9 @@ import { getEnv } from '../../lib/core/env';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
 import type { JobHandler } from '../../lib/core/jobs/job-handler';
 import { runBackupWithRetention } from '../../lib/core/schedules/run-scheduled-backup';
+import { readTimeZone } from '../../lib/core/schedules/time-zone-setting';
 
-/** A backup job: the whole pipeline of lib/core/backup, with this job's cancel and progress; a schedule's retention after it succeeded. */
+/** A backup job: the whole pipeline of lib/core/backup, with this job's cancel and progress; retention and the target's cleanup after it succeeded. */
 export const runBackupJob: JobHandler<'backup'> = async ({ jobId, payload, signal, log, reportProgress }) => {
   const { db, instanceKey } = await prepareInstance();
   const env = getEnv();
@@ -17,6 +18,6 @@ export const runBackupJob: JobHandler<'backup'> = async ({ jobId, payload, signa
     signal,
     log,
     reportProgress,
-    timeZone: env.timeZone,
+    timeZone: await readTimeZone(db, env.timeZone),
   });
 };

@@ -2,6 +2,7 @@ import { getEnv } from '../../lib/core/env';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
 import type { JobHandler } from '../../lib/core/jobs/job-handler';
 import { verifyBackup } from '../../lib/core/restore/verify-backup';
+import { readTimeZone } from '../../lib/core/schedules/time-zone-setting';
 import { runVerification } from '../../lib/core/verification/run-verification';
 
 /**
@@ -13,7 +14,8 @@ import { runVerification } from '../../lib/core/verification/run-verification';
 export const runVerifyJob: JobHandler<'verify'> = async ({ jobId, payload, signal, log, reportProgress }) => {
   const { db, instanceKey } = await prepareInstance();
   if (payload.checks) {
-    const { dataDir, timeZone } = getEnv();
+    const { dataDir } = getEnv();
+    const timeZone = await readTimeZone(db, getEnv().timeZone);
     return runVerification(payload, { db, instanceKey, dataDir, timeZone, jobId, signal, log, reportProgress });
   }
   const result = await verifyBackup(db, instanceKey, payload.backupId, {

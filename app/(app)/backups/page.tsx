@@ -1,4 +1,4 @@
-import { Archive, Play } from 'lucide-react';
+import { Archive, Calendar, Play } from 'lucide-react';
 import Link from 'next/link';
 import { BackupsTable } from '@/components/backups/backups-table';
 import { EmptyState } from '@/components/shell/empty-state';
@@ -48,9 +48,14 @@ export default async function BackupsPage({ searchParams }: { searchParams: Prom
         title="Backups"
         description="Every backup this instance took, newest first."
         actions={
-          <Link className={buttonVariants()} href="/backups/new">
-            <Play /> Backup now
-          </Link>
+          <>
+            <Link className={buttonVariants({ variant: 'outline' })} href="/schedules">
+              <Calendar /> Schedules
+            </Link>
+            <Link className={buttonVariants()} href="/backups/new">
+              <Play /> Backup now
+            </Link>
+          </>
         }
       />
       {targets.length > 1 && (

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { ApiTokensSection } from '@/components/settings/api-tokens-section';
 import { LicenseSection } from '@/components/settings/license-section';
 import { PageHeader } from '@/components/shell/page-header';
@@ -10,6 +11,7 @@ import { getEnv } from '@/lib/core/env';
 import { getLicenseStatus } from '@/lib/core/license/installed-license';
 import { getSetting, SettingKey } from '@/lib/core/settings/settings';
 import { getInstance } from '@/lib/server/instance';
+import { instanceTimeZone } from '@/lib/server/instance-time-zone';
 import { requirePageUser } from '@/lib/server/session';
 
 export const metadata = { title: 'Settings' };
@@ -63,7 +65,12 @@ export default async function SettingsPage() {
               <dt className="text-muted-foreground">Apps directory</dt>
               <dd className="break-all font-mono text-xs">{env.appsDir}</dd>
               <dt className="text-muted-foreground">Time zone</dt>
-              <dd>{env.timeZone}</dd>
+              <dd>
+                {await instanceTimeZone(db)}{' '}
+                <Link className="text-primary hover:underline" href="/schedules">
+                  (change it with the schedule settings)
+                </Link>
+              </dd>
             </dl>
           </CardContent>
         </Card>

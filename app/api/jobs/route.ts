@@ -1,8 +1,9 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
+import { getEnv } from '@/lib/core/env';
 import { AppError } from '@/lib/core/errors';
-import { enqueueJob } from '@/lib/core/jobs/enqueue-job';
 import { listJobs } from '@/lib/core/jobs/list-jobs';
+import { requestJob } from '@/lib/core/jobs/request-job';
 import { authedRoute, readJsonBody } from '@/lib/server/api-route';
 import { getInstance } from '@/lib/server/instance';
 
@@ -23,6 +24,6 @@ export const POST = authedRoute(async ({ request, auth }) => {
   const body = enqueueBody.safeParse(await readJsonBody(request));
   if (!body.success) throw new AppError('invalid_input', 'Expected {"type": string, "payload"?: object}.');
   const { db } = await getInstance();
-  const job = await enqueueJob(db, body.data.type, body.data.payload, { createdBy: auth.actor });
+  const job = await requestJob(db, getEnv(), body.data.type, body.data.payload, auth.actor);
   return NextResponse.json({ job }, { status: 202 });
 });

@@ -3,7 +3,8 @@ import { AppError } from '../errors';
 import type { Backup, Target } from '../generated/prisma/client';
 import { type BackupContents, contentsSchema } from './manifest';
 
-export type BackupStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** `deleting`: retention is removing it (docs/SCHEDULES.md); no longer a backup to restore. */
+export type BackupStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'deleting';
 
 /** A catalog entry as the UI, the API and the CLI show it (numbers, ISO dates, no BigInt). */
 export interface BackupView {
@@ -21,6 +22,8 @@ export interface BackupView {
   sha256: string | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** A failed or cancelled backup: when the cleanup pass confirmed nothing of it is left on the target. */
+  cleanedAt: string | null;
   createdBy: string | null;
   startedAt: string;
   finishedAt: string | null;
@@ -49,6 +52,7 @@ export function toBackupView(row: Backup & { target: Pick<Target, 'id' | 'name' 
     sha256: row.sha256,
     errorCode: row.errorCode,
     errorMessage: row.errorMessage,
+    cleanedAt: row.cleanedAt?.toISOString() ?? null,
     createdBy: row.createdBy,
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,

@@ -67,7 +67,13 @@ export async function recoverInterruptedBackups(db: Db, instanceKey: Buffer, doc
       data: {
         quiesced: stillStopped,
         ...(row.status === 'running'
-          ? { status: 'failed', errorCode: 'interrupted', errorMessage: INTERRUPTED_BACKUP_MESSAGE, finishedAt: new Date() }
+          ? {
+              status: 'failed',
+              errorCode: 'interrupted',
+              errorMessage: INTERRUPTED_BACKUP_MESSAGE,
+              finishedAt: new Date(),
+              cleanedAt: new Date(), // its partial upload, object and manifest were just removed
+            }
           : {}),
       },
     });

@@ -24,7 +24,7 @@ export const FEATURES = {
     plan: 'Pro+',
     title: 'Backup verification',
     description:
-      'Verification checks (integrity, size, dry-run restore, staleness), the health score and their REST API. The checksum check before every restore and the Verify button stay free.',
+      'Verification checks (integrity, size, dry-run restore, staleness) from the UI, the REST API and the CLI. The checksum check before every restore, the Verify button and the health summary stay free.',
   },
 } as const satisfies Record<string, FeatureInfo>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { dayKey, isoWeekKey } from './calendar';
-import { planRetention, type RetentionCandidate, type RetentionPolicy } from './retention';
+import { planRetention, type RetentionCandidate, type RetentionPolicy, reasonLabel } from './retention';
 
 // Backups are named after their start instant (UTC) so each table row reads on its own.
 const at = (iso: string): RetentionCandidate => ({ id: iso, startedAt: new Date(iso) });
@@ -209,7 +209,7 @@ describe('planRetention', () => {
       { keepLast: 2, keepDaily: 1, keepWeekly: 2 },
       { timeZone: 'UTC' },
     );
-    expect(plan.map((d) => [d.id, d.action, d.reasons])).toEqual([
+    expect(plan.map((d) => [d.id, d.action, d.reasons.map(reasonLabel)])).toEqual([
       ['2026-11-25T02:00:00Z', 'keep', ['newest', 'last 2', 'daily 2026-11-25', 'weekly 2026-W48']],
       ['2026-11-24T02:00:00Z', 'keep', ['last 2']],
       ['2026-11-16T02:00:00Z', 'keep', ['weekly 2026-W47']],
@@ -219,7 +219,7 @@ describe('planRetention', () => {
   it('never deletes a backup in use by a restore or verification', () => {
     const backups = history('2026-11-23T02:00:00Z', '2026-11-24T02:00:00Z', '2026-11-25T02:00:00Z');
     const plan = planRetention(backups, { keepLast: 1 }, { timeZone: 'UTC', protectedIds: new Set(['2026-11-23T02:00:00Z']) });
-    expect(plan.map((d) => [d.id, d.action, d.reasons])).toEqual([
+    expect(plan.map((d) => [d.id, d.action, d.reasons.map(reasonLabel)])).toEqual([
       ['2026-11-25T02:00:00Z', 'keep', ['newest', 'last 1']],
       ['2026-11-24T02:00:00Z', 'delete', []],
       ['2026-11-23T02:00:00Z', 'keep', ['in use']],
@@ -228,7 +228,7 @@ describe('planRetention', () => {
 
   it('keeps the newest even when it is the only backup and every rule is 0', () => {
     expect(planRetention([at('2026-11-25T02:00:00Z')], { keepLast: 0 }, { timeZone: 'UTC' })).toEqual([
-      { id: '2026-11-25T02:00:00Z', startedAt: new Date('2026-11-25T02:00:00Z'), action: 'keep', reasons: ['newest'] },
+      { id: '2026-11-25T02:00:00Z', startedAt: new Date('2026-11-25T02:00:00Z'), action: 'keep', reasons: [{ rule: 'newest' }] },
     ]);
   });
 

@@ -20,12 +20,53 @@ export interface RetentionOptions {
   protectedIds?: ReadonlySet<string>;
 }
 
+/** Why a backup is kept: one entry per rule that keeps it. */
+export type RetentionReason =
+  /** The newest successful backup of its schedule. */
+  | { rule: 'newest' }
+  /** Among the schedule's `count` newest. */
+  | { rule: 'last'; count: number }
+  /** The newest of its calendar day (YYYY-MM-DD in the instance time zone). */
+  | { rule: 'daily'; day: string }
+  /** The newest of its ISO week (YYYY-Www). */
+  | { rule: 'weekly'; week: string }
+  /** The newest successful backup on its target. */
+  | { rule: 'target-newest'; target: string }
+  /** Among the `count` newest on its target (the target's own "keep last"). */
+  | { rule: 'target-last'; count: number; target: string }
+  /** A queued or running restore or verification uses it. */
+  | { rule: 'in-use' }
+  /** No retention rule applies to it at all. */
+  | { rule: 'no-policy' };
+
+/** The short form used in logs and the CLI: "last 3", "daily 2026-11-25", "target last 7". */
+export function reasonLabel(reason: RetentionReason): string {
+  switch (reason.rule) {
+    case 'newest':
+      return 'newest';
+    case 'last':
+      return `last ${reason.count}`;
+    case 'daily':
+      return `daily ${reason.day}`;
+    case 'weekly':
+      return `weekly ${reason.week}`;
+    case 'target-newest':
+      return 'newest on target';
+    case 'target-last':
+      return `target last ${reason.count}`;
+    case 'in-use':
+      return 'in use';
+    case 'no-policy':
+      return 'no policy';
+  }
+}
+
 export interface RetentionDecision {
   id: string;
   startedAt: Date;
   action: 'keep' | 'delete';
-  /** Every rule that keeps it ("last 3", "daily 2026-11-25", "weekly 2026-W48", "newest", "in use", "no policy"); empty when deleted. */
-  reasons: string[];
+  /** Every rule that keeps it; empty when deleted. */
+  reasons: RetentionReason[];
 }
 
 const RULES = ['keepLast', 'keepDaily', 'keepWeekly'] as const;
@@ -51,8 +92,8 @@ function keepNewestPerPeriod(
   newestFirst: readonly RetentionCandidate[],
   count: number,
   periodOf: (b: RetentionCandidate) => string,
-  label: string,
-  keep: (id: string, reason: string) => void,
+  reasonFor: (period: string) => RetentionReason,
+  keep: (id: string, reason: RetentionReason) => void,
 ): void {
   const seen = new Set<string>();
   for (const backup of newestFirst) {
@@ -60,8 +101,17 @@ function keepNewestPerPeriod(
     const period = periodOf(backup);
     if (seen.has(period)) continue;
     seen.add(period);
-    keep(backup.id, `${label} ${period}`);
+    keep(backup.id, reasonFor(period));
   }
+}
+
+/** Newest first; ties on the same instant broken by id, so a plan never depends on input order. */
+export function newestFirst<T extends RetentionCandidate>(backups: readonly T[]): T[] {
+  return [...backups].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+export function hasRetentionRule(policy: RetentionPolicy): boolean {
+  return RULES.some((rule) => isSet(policy[rule]));
 }
 
 /**
@@ -77,24 +127,35 @@ export function planRetention(
 ): RetentionDecision[] {
   assertTimeZone(timeZone);
   checkPolicy(policy);
-  // Ties on the same instant are broken by id so the plan never depends on input order.
-  const newestFirst = [...backups].sort(
-    (a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
-  );
-  const reasons = new Map<string, string[]>(newestFirst.map((b) => [b.id, []]));
-  const keep = (id: string, reason: string) => reasons.get(id)?.push(reason);
+  const sorted = newestFirst(backups);
+  const reasons = new Map<string, RetentionReason[]>(sorted.map((b) => [b.id, []]));
+  const keep = (id: string, reason: RetentionReason) => reasons.get(id)?.push(reason);
 
-  const hasPolicy = RULES.some((rule) => isSet(policy[rule]));
-  if (!hasPolicy) for (const b of newestFirst) keep(b.id, 'no policy');
-  if (newestFirst[0]) keep(newestFirst[0].id, 'newest');
-  if (isSet(policy.keepLast)) for (const b of newestFirst.slice(0, policy.keepLast)) keep(b.id, `last ${policy.keepLast}`);
+  if (!hasRetentionRule(policy)) for (const b of sorted) keep(b.id, { rule: 'no-policy' });
+  if (sorted[0]) keep(sorted[0].id, { rule: 'newest' });
+  if (isSet(policy.keepLast)) {
+    const count = policy.keepLast;
+    for (const b of sorted.slice(0, count)) keep(b.id, { rule: 'last', count });
+  }
   if (isSet(policy.keepDaily))
-    keepNewestPerPeriod(newestFirst, policy.keepDaily, (b) => dayKey(b.startedAt, timeZone), 'daily', keep);
+    keepNewestPerPeriod(
+      sorted,
+      policy.keepDaily,
+      (b) => dayKey(b.startedAt, timeZone),
+      (day) => ({ rule: 'daily', day }),
+      keep,
+    );
   if (isSet(policy.keepWeekly))
-    keepNewestPerPeriod(newestFirst, policy.keepWeekly, (b) => isoWeekKey(b.startedAt, timeZone), 'weekly', keep);
-  for (const b of newestFirst) if (protectedIds.has(b.id)) keep(b.id, 'in use');
+    keepNewestPerPeriod(
+      sorted,
+      policy.keepWeekly,
+      (b) => isoWeekKey(b.startedAt, timeZone),
+      (week) => ({ rule: 'weekly', week }),
+      keep,
+    );
+  for (const b of sorted) if (protectedIds.has(b.id)) keep(b.id, { rule: 'in-use' });
 
-  return newestFirst.map((b) => {
+  return sorted.map((b) => {
     const why = reasons.get(b.id) ?? [];
     return { id: b.id, startedAt: b.startedAt, action: why.length > 0 ? 'keep' : 'delete', reasons: why };
   });

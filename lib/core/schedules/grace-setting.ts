@@ -14,8 +14,13 @@ export async function readGraceMs(db: Db): Promise<number> {
   return parsed.success ? parsed.data * 60_000 : DEFAULT_GRACE_MS;
 }
 
-export async function writeGraceMinutes(db: Db, minutes: unknown): Promise<void> {
+/** The grace window in minutes, or invalid_input (field `graceMinutes`). */
+export function parseGraceMinutes(minutes: unknown): number {
   const parsed = minutesSchema.safeParse(minutes);
   if (!parsed.success) throw new AppError('invalid_input', MESSAGE, { fields: { graceMinutes: MESSAGE } });
-  await putSetting(db, SettingKey.scheduleGraceMinutes, String(parsed.data));
+  return parsed.data;
+}
+
+export async function writeGraceMinutes(db: Db, minutes: unknown): Promise<void> {
+  await putSetting(db, SettingKey.scheduleGraceMinutes, String(parseGraceMinutes(minutes)));
 }

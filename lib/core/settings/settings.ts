@@ -11,6 +11,8 @@ export const SettingKey = {
   backupKeyFile: 'backup.keyFile',
   /** Minutes after its time a schedule's fire still runs (the worker was down); default 60. */
   scheduleGraceMinutes: 'schedules.graceMinutes',
+  /** The IANA time zone schedules and retention days are read in; unset = the TZ variable. */
+  instanceTimeZone: 'instance.timeZone',
   /** Hours after which an app or target without a successful backup is stale; default 48. */
   healthStaleAfterHours: 'health.staleAfterHours',
   /** A schedule is stale after this many times its interval without a success; default 2. */

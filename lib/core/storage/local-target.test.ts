@@ -21,6 +21,11 @@ describeStorageContract('local directory', async () => {
   return {
     target: new LocalTarget(root),
     leftovers: async () => walk(root).filter((f) => path.basename(f).startsWith('.')),
+    leavePartial: async (key) => {
+      const file = path.join(root, key);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(path.join(path.dirname(file), `.${path.basename(file)}.tmp-0123456789ab`), 'half of it');
+    },
     cleanup: async () => rmSync(root, { recursive: true, force: true }),
   };
 });

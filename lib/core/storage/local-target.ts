@@ -5,8 +5,8 @@ import path from 'node:path';
 import { AppError } from '../errors';
 import { fsyncDir } from '../util/fsync-dir';
 import { translateLocalError } from './local-errors';
-import { assertValidKey, assertValidPrefix, isTemporaryName } from './object-keys';
-import type { GetOptions, PutOptions, StorageTarget, StoredObject } from './storage-target';
+import { assertValidKey, assertValidPrefix, isTemporaryName, temporaryFor, temporaryNameFor } from './object-keys';
+import type { GetOptions, PartialUpload, PutOptions, StorageTarget, StoredObject } from './storage-target';
 import { testTargetConnection } from './test-connection';
 
 const READ_SIZE = 1024 * 1024;
@@ -47,7 +47,7 @@ export class LocalTarget implements StorageTarget {
       // Name the directory that refused: the deepest one that exists, not the one we wanted.
       throw translateLocalError(error, await deepestExisting(dir), 'write');
     });
-    const temp = path.join(dir, `.${path.basename(full)}.tmp-${randomBytes(6).toString('hex')}`);
+    const temp = path.join(dir, temporaryNameFor(path.basename(full), randomBytes(6).toString('hex')));
     let fd: number | null = null;
     let bytes = 0;
     try {
@@ -144,6 +144,39 @@ export class LocalTarget implements StorageTarget {
       throw translateLocalError(error, dir, 'delete');
     });
     for (const name of names.filter((n) => n.startsWith(prefix))) await rm(path.join(dir, name), { force: true });
+  }
+
+  async *listPartials(prefix: string): AsyncGenerator<PartialUpload> {
+    assertValidPrefix(prefix);
+    await this.assertRoot();
+    yield* this.walkPartials(this.root, '', prefix);
+  }
+
+  private async *walkPartials(dir: string, keyPrefix: string, filter: string): AsyncGenerator<PartialUpload> {
+    const entries = await readdir(dir, { withFileTypes: true }).catch((error) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw translateLocalError(error, dir, 'list');
+    });
+    for (const entry of entries) {
+      const forName = entry.isFile() ? temporaryFor(entry.name) : null;
+      if (forName !== null && `${keyPrefix}${forName}`.startsWith(filter)) {
+        const stats = await stat(path.join(dir, entry.name)).catch(() => null);
+        if (stats) yield { key: `${keyPrefix}${forName}`, id: entry.name, lastWrittenAt: stats.mtime };
+      } else if (entry.isDirectory() && !isTemporaryName(entry.name)) {
+        const key = `${keyPrefix}${entry.name}/`;
+        if (key.startsWith(filter) || filter.startsWith(key)) yield* this.walkPartials(path.join(dir, entry.name), key, filter);
+      }
+    }
+  }
+
+  async removePartial(partial: PartialUpload): Promise<void> {
+    const full = this.pathOf(partial.key);
+    // Only ever a temporary of that very key: an id from elsewhere cannot name another file.
+    if (temporaryFor(partial.id) !== path.basename(full))
+      throw new AppError('invalid_input', `"${partial.id}" is not a temporary of ${partial.key}.`);
+    await rm(path.join(path.dirname(full), partial.id), { force: true }).catch((error) => {
+      throw translateLocalError(error, path.dirname(full), 'delete');
+    });
   }
 
   testConnection() {

@@ -27,3 +27,15 @@ export function assertValidPrefix(prefix: string): void {
 export function isTemporaryName(name: string): boolean {
   return name.startsWith('.');
 }
+
+const TEMPORARY = /^\.(.+)\.tmp-([0-9a-f]{12})$/;
+
+/** The temporary name a put of a file named `base` writes first (local and SFTP drivers). */
+export function temporaryNameFor(base: string, random: string): string {
+  return `.${base}.tmp-${random}`;
+}
+
+/** The file name a temporary was written for ("x.cob" for ".x.cob.tmp-0123456789ab"), or null. */
+export function temporaryFor(name: string): string | null {
+  return TEMPORARY.exec(name)?.[1] ?? null;
+}

@@ -1,5 +1,5 @@
 import { type AddressInfo, createServer, type Socket } from 'node:net';
-import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createS3User, createTestBucket, startRadosgw } from '@/test/helpers/services';
 import { describeStorageContract } from '@/test/storage-contract';
@@ -26,12 +26,32 @@ beforeAll(() => {
   s3 = startRadosgw();
 }, 120_000);
 
+function rawClient(): S3Client {
+  return new S3Client({
+    endpoint: s3.S3_ENDPOINT,
+    region: s3.S3_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID ?? '', secretAccessKey: s3.S3_SECRET_ACCESS_KEY ?? '' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
 describeStorageContract('S3 (radosgw)', async () => {
   s3 ??= startRadosgw();
-  const target = new S3Target(config({ bucket: await newBucket() }));
+  const bucket = await newBucket();
+  const target = new S3Target(config({ bucket }));
   return {
     target,
     leftovers: async () => (await target.listOpenUploads()).map((u) => `multipart upload of ${u.key}`),
+    // What a process killed mid-upload leaves: an open multipart upload with a part.
+    leavePartial: async (key) => {
+      const client = rawClient();
+      const Key = `cloudos/${key}`;
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
+      await client.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: Buffer.alloc(1024, 1) }));
+      client.destroy();
+    },
     cleanup: async () => {},
   };
 });

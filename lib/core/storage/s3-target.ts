@@ -7,13 +7,14 @@ import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
+  ListPartsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { AppError } from '../errors';
 import { assertValidKey, assertValidPrefix } from './object-keys';
 import { translateS3Error } from './s3-errors';
-import type { GetOptions, PutOptions, StorageTarget, StoredObject } from './storage-target';
+import type { GetOptions, PartialUpload, PutOptions, StorageTarget, StoredObject } from './storage-target';
 import { testTargetConnection } from './test-connection';
 
 export interface S3TargetConfig {
@@ -105,13 +106,27 @@ export class S3Target implements StorageTarget {
     this.lastRequestError = null;
     // Only errors of the source itself count as `sourceError`: when lib-storage gives up (a
     // part failed), Readable.from throws its AbortError into this generator at the yield.
+    // A cancel is delivered as a source error too, even while the source is waiting: lib-storage
+    // then finishes its parts in flight and aborts the multipart upload BEFORE done() rejects.
+    // (Aborting its own controller instead makes done() reject at once and leaves the abort
+    // to a background promise that a stopping process never runs.)
+    const signal = options.signal;
+    const cancelled = new Promise<never>((_, reject) => {
+      const onAbort = () => reject(signal?.reason ?? new AppError('cancelled', 'Cancelled.'));
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    cancelled.catch(() => {});
     async function* counted(): AsyncGenerator<Uint8Array> {
       const iterator = body[Symbol.asyncIterator]();
+      let pending = false;
       try {
         for (;;) {
           let next: IteratorResult<Uint8Array>;
           try {
-            next = await iterator.next();
+            pending = true;
+            next = await (signal ? Promise.race([iterator.next(), cancelled]) : iterator.next());
+            pending = false;
           } catch (error) {
             sourceError = error;
             throw error;
@@ -121,38 +136,34 @@ export class S3Target implements StorageTarget {
           yield next.value;
         }
       } finally {
-        await iterator.return?.();
+        // A source still busy with a next() would hold return() until it answers: let it go.
+        if (pending) iterator.return?.()?.catch(() => {});
+        else await iterator.return?.();
       }
     }
-    const abortController = new AbortController();
-    const onAbort = () => abortController.abort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.config.bucket, Key: objectKey, Body: Readable.from(counted(), { objectMode: false }) },
       partSize: partSizeFor(options.sizeHint),
       queueSize: PARALLEL_PARTS,
       leavePartsOnError: false,
-      abortController,
     });
     try {
-      if (options.signal?.aborted) throw options.signal.reason;
+      if (signal?.aborted) throw signal.reason;
       await upload.done();
-      if (options.signal?.aborted) {
+      if (signal?.aborted) {
         // Finished just as we were cancelled: the object exists, so take it back.
         await this.delete(key).catch(() => {});
-        throw options.signal.reason;
+        throw signal.reason;
       }
       return { bytes };
     } catch (error) {
       await upload.abort().catch(() => {});
-      if (options.signal?.aborted) throw options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
+      if (signal?.aborted) throw signal.reason ?? new AppError('cancelled', 'Cancelled.');
       if (sourceError) throw sourceError;
       // When one part fails, lib-storage cancels the others and may reject with that abort.
       const aborted = (error as Error)?.name === 'AbortError';
       throw this.fail(aborted && this.lastRequestError ? this.lastRequestError : error, key);
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -215,8 +226,8 @@ export class S3Target implements StorageTarget {
     }
   }
 
-  /** Multipart uploads of ours still open under the prefix (interrupted by a crash). */
-  async listOpenUploads(): Promise<{ key: string; uploadId: string; initiated?: Date }[]> {
+  /** Multipart uploads still open under our prefix (+ `under`): running, or interrupted by a crash. */
+  async listOpenUploads(under = ''): Promise<{ key: string; uploadId: string; initiated?: Date }[]> {
     const uploads: { key: string; uploadId: string; initiated?: Date }[] = [];
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
@@ -225,7 +236,7 @@ export class S3Target implements StorageTarget {
         .send(
           new ListMultipartUploadsCommand({
             Bucket: this.config.bucket,
-            Prefix: this.prefix,
+            Prefix: `${this.prefix}${under}`,
             KeyMarker: keyMarker,
             UploadIdMarker: uploadIdMarker,
           }),
@@ -262,6 +273,56 @@ export class S3Target implements StorageTarget {
       aborted += 1;
     }
     return aborted;
+  }
+
+  async *listPartials(prefix: string): AsyncGenerator<PartialUpload> {
+    assertValidPrefix(prefix);
+    for (const upload of await this.listOpenUploads(prefix)) {
+      yield {
+        key: upload.key,
+        id: upload.uploadId,
+        lastWrittenAt: (await this.newestPartAt(upload.key, upload.uploadId)) ?? upload.initiated ?? new Date(0),
+      };
+    }
+  }
+
+  /** When the newest part of an open upload arrived (a running upload adds one every few seconds). */
+  private async newestPartAt(key: string, uploadId: string): Promise<Date | null> {
+    let newest: Date | null = null;
+    let marker: string | undefined;
+    do {
+      const page = await this.client
+        .send(
+          new ListPartsCommand({
+            Bucket: this.config.bucket,
+            Key: this.objectKey(key),
+            UploadId: uploadId,
+            PartNumberMarker: marker,
+          }),
+        )
+        .catch((error) => {
+          // Completed or aborted since it was listed (radosgw also says NoSuchKey while the
+          // first part is still on its way): no parts to date it by.
+          if (['NoSuchUpload', 'NoSuchKey'].includes((error as { name?: string }).name ?? '')) return null;
+          throw this.fail(error, key);
+        });
+      if (!page) return newest;
+      for (const part of page.Parts ?? [])
+        if (part.LastModified && (!newest || part.LastModified > newest)) newest = part.LastModified;
+      marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+    } while (marker);
+    return newest;
+  }
+
+  async removePartial(partial: PartialUpload): Promise<void> {
+    await this.client
+      .send(
+        new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key: this.objectKey(partial.key), UploadId: partial.id }),
+      )
+      .catch((error) => {
+        if ((error as { name?: string }).name === 'NoSuchUpload') return;
+        throw this.fail(error, partial.key);
+      });
   }
 
   /** Aborts the multipart uploads of `key` a killed `put` left open. */

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRemoteDir, dropOwnSshConnections, startSshd } from '@/test/helpers/services';
@@ -38,6 +38,11 @@ describeStorageContract('SFTP (OpenSSH)', async () => {
   return {
     target: new SftpTarget(settings),
     leftovers: async () => walk(settings.remotePath).filter((f) => path.basename(f).startsWith('.')),
+    // The remote directory is on this machine; a crashed put's temporary is written there directly.
+    leavePartial: async (key) => {
+      const file = path.join(settings.remotePath, key);
+      writeFileSync(path.join(path.dirname(file), `.${path.basename(file)}.tmp-0123456789ab`), 'half of it');
+    },
     cleanup: async () => rmSync(settings.remotePath, { recursive: true, force: true }),
   };
 });

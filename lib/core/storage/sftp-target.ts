@@ -4,11 +4,11 @@ import path from 'node:path/posix';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { AppError } from '../errors';
-import { assertValidKey, assertValidPrefix, isTemporaryName } from './object-keys';
+import { assertValidKey, assertValidPrefix, isTemporaryName, temporaryFor, temporaryNameFor } from './object-keys';
 import { type Channel, call, ensureDirectory, fsyncIfOffered, isMissing, readDirectory, statOrNull } from './sftp-calls';
 import { translateSftpError } from './sftp-errors';
 import { readRange, writeAll } from './sftp-transfer';
-import type { GetOptions, PutOptions, StorageTarget, StoredObject } from './storage-target';
+import type { GetOptions, PartialUpload, PutOptions, StorageTarget, StoredObject } from './storage-target';
 import { testTargetConnection } from './test-connection';
 
 export interface SftpTargetConfig {
@@ -166,7 +166,7 @@ export class SftpTarget implements StorageTarget {
   async put(key: string, body: AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<{ bytes: number }> {
     const full = this.pathOf(key);
     const dir = path.dirname(full);
-    const temp = path.join(dir, `.${path.basename(full)}.tmp-${randomBytes(6).toString('hex')}`);
+    const temp = path.join(dir, temporaryNameFor(path.basename(full), randomBytes(6).toString('hex')));
     let started = false;
     let sourceError: unknown = null;
     async function* watched(): AsyncGenerator<Uint8Array> {
@@ -311,6 +311,48 @@ export class SftpTarget implements StorageTarget {
         });
       }
     }, dir);
+  }
+
+  async *listPartials(prefix: string): AsyncGenerator<PartialUpload> {
+    assertValidPrefix(prefix);
+    const channel = await this.run(async (c) => {
+      await this.assertRemoteDir(c);
+      return c;
+    });
+    yield* this.walkPartials(channel, this.config.remotePath, '', prefix);
+  }
+
+  private async *walkPartials(channel: Channel, dir: string, keyPrefix: string, filter: string): AsyncGenerator<PartialUpload> {
+    const entries = await readDirectory(channel, dir).catch((error: unknown) => {
+      if (isMissing(error)) return [];
+      if (error instanceof AppError) throw error;
+      throw translateSftpError(error, this.where(dir));
+    });
+    for (const entry of entries) {
+      const forName = entry.attrs.isFile() ? temporaryFor(entry.name) : null;
+      if (forName !== null && `${keyPrefix}${forName}`.startsWith(filter)) {
+        yield { key: `${keyPrefix}${forName}`, id: entry.name, lastWrittenAt: new Date(entry.attrs.mtime * 1000) };
+      } else if (entry.attrs.isDirectory() && !isTemporaryName(entry.name)) {
+        const key = `${keyPrefix}${entry.name}/`;
+        if (key.startsWith(filter) || filter.startsWith(key))
+          yield* this.walkPartials(channel, path.join(dir, entry.name), key, filter);
+      }
+    }
+  }
+
+  async removePartial(partial: PartialUpload): Promise<void> {
+    const full = this.pathOf(partial.key);
+    // Only ever a temporary of that very key: an id from elsewhere cannot name another file.
+    if (temporaryFor(partial.id) !== path.basename(full))
+      throw new AppError('invalid_input', `"${partial.id}" is not a temporary of ${partial.key}.`);
+    const temp = path.join(path.dirname(full), partial.id);
+    await this.run(
+      (channel) =>
+        call(channel, (done) => channel.sftp.unlink(temp, done)).catch((error) => {
+          if (!isMissing(error)) throw error;
+        }),
+      temp,
+    );
   }
 
   testConnection() {

@@ -17,6 +17,19 @@ export interface GetOptions {
   range?: { start: number; end?: number };
 }
 
+/**
+ * What a `put` that has not finished (still running, or cut off by a crash) has stored so
+ * far: a temporary file, an open multipart upload. Never readable as an object.
+ */
+export interface PartialUpload {
+  /** The key the put was writing. */
+  key: string;
+  /** Tells this partial apart from others of the same key (a temporary's name, an upload id). */
+  id: string;
+  /** When it was last written to (S3: its newest part, or when it began): a running put keeps this recent. */
+  lastWrittenAt: Date;
+}
+
 export interface ConnectionStep {
   step: 'write' | 'read' | 'list' | 'delete';
   ok: boolean;
@@ -50,6 +63,10 @@ export interface ConnectionTest {
  *   step; it does not throw for a failed step.
  * - `discardPartial` removes what an interrupted `put` of `key` may have left when its process
  *   died (temporary files, open multipart uploads); the complete object, if any, stays.
+ * - `listPartials` yields every partial upload under the prefix — of puts still running as
+ *   well as of dead ones (it cannot tell them apart; `lastWrittenAt` helps the caller) — in
+ *   no particular order. `removePartial` removes exactly that one and is idempotent; complete
+ *   objects are never touched.
  * - `close` releases connections; the target is not used afterwards.
  */
 export interface StorageTarget {
@@ -60,6 +77,8 @@ export interface StorageTarget {
   list(prefix: string): AsyncIterable<StoredObject>;
   delete(key: string): Promise<void>;
   discardPartial(key: string): Promise<void>;
+  listPartials(prefix: string): AsyncIterable<PartialUpload>;
+  removePartial(partial: PartialUpload): Promise<void>;
   testConnection(): Promise<ConnectionTest>;
   close(): Promise<void>;
 }

@@ -42,6 +42,8 @@ function flaky(failures: number, error = new AppError('unreachable', 'Cannot rea
     list: (prefix) => real.list(prefix),
     delete: (key) => real.delete(key),
     discardPartial: (key) => real.discardPartial(key),
+    listPartials: (prefix) => real.listPartials(prefix),
+    removePartial: (partial) => real.removePartial(partial),
     testConnection: () => real.testConnection(),
     close: () => real.close(),
   };
@@ -85,6 +87,8 @@ describe('withRetries', () => {
       stat: (k) => real.stat(k),
       delete: (k) => real.delete(k),
       discardPartial: (k) => real.discardPartial(k),
+      listPartials: (p) => real.listPartials(p),
+      removePartial: (p) => real.removePartial(p),
       testConnection: () => real.testConnection(),
       close: () => real.close(),
     };

@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '../errors';
 import { sleep } from '../util/sleep';
-import type { GetOptions, PutOptions, StorageTarget, StoredObject } from './storage-target';
+import type { GetOptions, PartialUpload, PutOptions, StorageTarget } from './storage-target';
 
 export interface RetryPolicy {
   /** Tries in all, the first included. */
@@ -37,6 +37,23 @@ async function retry<T>(
   }
 }
 
+/** A listing is tried again only while it has produced nothing: a caller never sees an item twice. */
+async function* retryListing<T>(policy: RetryPolicy, listing: () => AsyncIterable<T>): AsyncGenerator<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    let yielded = false;
+    try {
+      for await (const item of listing()) {
+        yielded = true;
+        yield item;
+      }
+      return;
+    } catch (error) {
+      if (yielded || attempt + 1 >= policy.attempts || !isRetryable(error)) throw error;
+      await sleep(delayFor(attempt, policy));
+    }
+  }
+}
+
 /**
  * Wraps any driver so that retryable failures (unreachable, busy, 5xx) are tried again with
  * backoff. A put is retried only while its body has not been read at all: a stream is never
@@ -66,21 +83,9 @@ export function withRetries(target: StorageTarget, policy: RetryPolicy = DEFAULT
     stat: (key: string) => retry(policy, undefined, () => target.stat(key)),
     delete: (key: string) => retry(policy, undefined, () => target.delete(key)),
     discardPartial: (key: string) => retry(policy, undefined, () => target.discardPartial(key)),
-    async *list(prefix: string): AsyncGenerator<StoredObject> {
-      for (let attempt = 0; ; attempt += 1) {
-        let yielded = false;
-        try {
-          for await (const object of target.list(prefix)) {
-            yielded = true;
-            yield object;
-          }
-          return;
-        } catch (error) {
-          if (yielded || attempt + 1 >= policy.attempts || !isRetryable(error)) throw error;
-          await sleep(delayFor(attempt, policy));
-        }
-      }
-    },
+    removePartial: (partial: PartialUpload) => retry(policy, undefined, () => target.removePartial(partial)),
+    list: (prefix: string) => retryListing(policy, () => target.list(prefix)),
+    listPartials: (prefix: string) => retryListing(policy, () => target.listPartials(prefix)),
     testConnection: () => target.testConnection(),
     close: () => target.close(),
   };
