@@ -15,6 +15,7 @@ import { getInstanceHealth } from '@/lib/core/health/get-instance-health';
 import type { StalenessWarning } from '@/lib/core/health/staleness';
 import { findActiveJob } from '@/lib/core/jobs/list-jobs';
 import { checkFeature } from '@/lib/core/license/require-feature';
+import { readTimeZone } from '@/lib/core/schedules/time-zone-setting';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
 
@@ -23,11 +24,13 @@ export const metadata = { title: 'Dashboard' };
 export default async function DashboardPage() {
   await requirePageUser();
   const { db } = await getInstance();
-  const { timeZone, appsDir } = getEnv();
+  const env = getEnv();
+  // Schedules' next runs and intervals are read in the instance time zone, as the worker fires them.
+  const timeZone = await readTimeZone(db, env.timeZone);
   const now = new Date();
   const [instance, health, active, license] = await Promise.all([
     getInstanceHealth(db),
-    getBackupHealth(db, { now, timeZone, appsDir }),
+    getBackupHealth(db, { now, timeZone, appsDir: env.appsDir }),
     findActiveJob(db, 'backup'),
     checkFeature(db, 'backup_verification'),
   ]);
