@@ -8,13 +8,11 @@ import { RecentFailuresCard } from '@/components/health/recent-failures-card';
 import { PageHeader } from '@/components/shell/page-header';
 import { WorkerStatusCard } from '@/components/shell/worker-status-card';
 import { buttonVariants } from '@/components/ui/button';
-import { toFeatureAccess } from '@/components/verification/license-needed';
 import { getEnv } from '@/lib/core/env';
 import { getBackupHealth } from '@/lib/core/health/backup-health';
 import { getInstanceHealth } from '@/lib/core/health/get-instance-health';
 import type { StalenessWarning } from '@/lib/core/health/staleness';
 import { findActiveJob } from '@/lib/core/jobs/list-jobs';
-import { checkFeature } from '@/lib/core/license/require-feature';
 import { readTimeZone } from '@/lib/core/schedules/time-zone-setting';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
@@ -28,11 +26,10 @@ export default async function DashboardPage() {
   // Schedules' next runs and intervals are read in the instance time zone, as the worker fires them.
   const timeZone = await readTimeZone(db, env.timeZone);
   const now = new Date();
-  const [instance, health, active, license] = await Promise.all([
+  const [instance, health, active] = await Promise.all([
     getInstanceHealth(db),
     getBackupHealth(db, { now, timeZone, appsDir: env.appsDir }),
     findActiveJob(db, 'backup'),
-    checkFeature(db, 'backup_verification'),
   ]);
   const staleBy = (kind: StalenessWarning['kind'], id: string) =>
     health.staleness.find((w) => w.kind === kind && w.id === id)?.message;
@@ -49,7 +46,7 @@ export default async function DashboardPage() {
         }
       />
       <div className="grid gap-4 md:grid-cols-2">
-        <HealthScoreCard health={health} access={toFeatureAccess('backup_verification', license)} now={now.getTime()} />
+        <HealthScoreCard health={health} now={now.getTime()} />
         <ActiveBackupCard job={active} />
         <WorkerStatusCard health={instance} />
         <LastSuccessCard

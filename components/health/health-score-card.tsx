@@ -2,18 +2,17 @@ import Link from 'next/link';
 import { formatAgo } from '@/components/jobs/format';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { type FeatureAccess, LicenseNeeded } from '@/components/verification/license-needed';
 import type { BackupHealth } from '@/lib/core/health/backup-health';
 
 const GRADE_TONES = { good: 'success', fair: 'warning', poor: 'danger', critical: 'danger' } as const;
 
 /**
  * The 0–100 backup health score with its grade and the reasons that lowered it, heaviest
- * first, each linked to where it is fixed (docs/VERIFICATION.md). The score is part of the
- * licensed verification feature; without it the card says what is needed. The last
- * successful backup is shown either way. `now` comes from the server render.
+ * first, each linked to where it is fixed (docs/VERIFICATION.md), and the last successful
+ * backup. Free for everyone, like GET /api/backups/health: knowing that backups are stale is
+ * not a premium feature. `now` comes from the server render.
  */
-export function HealthScoreCard({ health, access, now }: { health: BackupHealth; access: FeatureAccess; now: number }) {
+export function HealthScoreCard({ health, now }: { health: BackupHealth; now: number }) {
   const overall = health.lastSuccess.overall;
   return (
     <Card aria-labelledby="health-title" className="min-w-0 md:col-span-2">
@@ -22,11 +21,7 @@ export function HealthScoreCard({ health, access, now }: { health: BackupHealth;
         <CardDescription>How likely your backups are to restore, and what to do about it.</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4 text-sm">
-        {access.licensed ? (
-          <ScoreAndReasons health={health} />
-        ) : (
-          <LicenseNeeded title={`The health score needs a ${access.plan} license`} reason={access.reason} />
-        )}
+        <ScoreAndReasons health={health} />
         <p data-testid="last-success-overall">
           <span className="text-muted-foreground">Last successful backup: </span>
           {overall ? (
