@@ -2,9 +2,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueJob } from '@/lib/core/jobs/enqueue-job';
-import { createTarget } from '@/lib/core/targets/targets';
 import { type BackupHarness, createBackupHarness } from '@/test/helpers/backup-harness';
-import { createRemoteDir, createTestBucket, startRadosgw, startSshd } from '@/test/helpers/services';
+import { createRealTargets } from '@/test/helpers/real-targets';
 import { snapshotTree } from '@/test/helpers/tree';
 import { runRestore } from './run-restore';
 import { verifyBackup } from './verify-backup';
@@ -16,29 +15,8 @@ const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
   harness = await createBackupHarness({ bigFileBytes: 3 * 1024 * 1024, smallFiles: 200 });
-  const s3 = startRadosgw();
-  const sftp = startSshd();
-  const remoteDir = createRemoteDir(sftp, 'restore');
-  cleanups.push(() => rmSync(remoteDir, { recursive: true, force: true }));
-  const { db } = harness.instance;
-  await createTarget(db, harness.instanceKey, {
-    kind: 's3',
-    name: 's3',
-    endpoint: s3.S3_ENDPOINT,
-    region: 'us-east-1',
-    bucket: await createTestBucket(s3, 'restore'),
-    accessKeyId: s3.S3_ACCESS_KEY_ID,
-    secretAccessKey: s3.S3_SECRET_ACCESS_KEY,
-  });
-  await createTarget(db, harness.instanceKey, {
-    kind: 'sftp',
-    name: 'sftp',
-    host: sftp.SFTP_HOST,
-    port: Number(sftp.SFTP_PORT),
-    username: sftp.SFTP_USERNAME,
-    auth: { method: 'password', password: sftp.SFTP_PASSWORD },
-    remotePath: remoteDir,
-  });
+  const targets = await createRealTargets(harness.instance.db, harness.instanceKey, ['s3', 'sftp']);
+  cleanups.push(targets.cleanup);
 }, 180_000);
 afterAll(async () => {
   await harness?.cleanup();

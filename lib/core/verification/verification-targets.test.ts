@@ -1,13 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBackup } from '@/lib/core/backup/catalog';
 import { archiveKey, manifestKey } from '@/lib/core/backup/repository';
 import type { StorageTarget } from '@/lib/core/storage/storage-target';
-import { createTarget, openTarget } from '@/lib/core/targets/targets';
+import { openTarget } from '@/lib/core/targets/targets';
 import { type BackupHarness, createBackupHarness } from '@/test/helpers/backup-harness';
-import { createRemoteDir, createTestBucket, startRadosgw, startSshd } from '@/test/helpers/services';
+import { createRealTargets } from '@/test/helpers/real-targets';
 import { resultsOf, runVerificationJob } from '@/test/helpers/verification-job';
 import { dryRunBase } from './dry-run-dir';
 
@@ -20,32 +18,8 @@ const ALL = ['integrity', 'size', 'dry-run', 'staleness'] as const;
 
 beforeAll(async () => {
   harness = await createBackupHarness({ bigFileBytes: 512 * 1024, smallFiles: 60 });
-  const s3 = startRadosgw();
-  const sftp = startSshd();
-  const remoteDir = createRemoteDir(sftp, 'verify');
-  const localDir = mkdtempSync(path.join(tmpdir(), 'cloudos-verify-target-'));
-  cleanups.push(() => rmSync(remoteDir, { recursive: true, force: true }));
-  cleanups.push(() => rmSync(localDir, { recursive: true, force: true }));
-  const { db } = harness.instance;
-  await createTarget(db, harness.instanceKey, { kind: 'local', name: 'local', path: localDir });
-  await createTarget(db, harness.instanceKey, {
-    kind: 's3',
-    name: 's3',
-    endpoint: s3.S3_ENDPOINT,
-    region: 'us-east-1',
-    bucket: await createTestBucket(s3, 'verify'),
-    accessKeyId: s3.S3_ACCESS_KEY_ID,
-    secretAccessKey: s3.S3_SECRET_ACCESS_KEY,
-  });
-  await createTarget(db, harness.instanceKey, {
-    kind: 'sftp',
-    name: 'sftp',
-    host: sftp.SFTP_HOST,
-    port: Number(sftp.SFTP_PORT),
-    username: sftp.SFTP_USERNAME,
-    auth: { method: 'password', password: sftp.SFTP_PASSWORD },
-    remotePath: remoteDir,
-  });
+  const targets = await createRealTargets(harness.instance.db, harness.instanceKey);
+  cleanups.push(targets.cleanup);
 }, 180_000);
 afterAll(async () => {
   await harness?.cleanup();
