@@ -93,7 +93,11 @@ describe('cloudos-backup verify --checks', () => {
       const bad = await runCli(['verify', backupId, '--checks', 'integrity,size', '--json'], env);
       expect(bad.code).toBe(1);
       const verification = JSON.parse(bad.stdout);
-      expect(verification).toMatchObject({ state: 'failed', jobStatus: 'succeeded' });
+      expect(verification).toMatchObject({
+        state: 'failed',
+        jobStatus: 'failed',
+        error: { code: 'corrupted', message: expect.stringContaining('failed verification: integrity: corrupted') },
+      });
       expect(verification.checks).toEqual([
         expect.objectContaining({ name: 'size', result: 'pass' }),
         expect.objectContaining({ name: 'integrity', result: 'fail', message: expect.stringMatching(/^corrupted: /) }),

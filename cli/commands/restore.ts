@@ -30,6 +30,11 @@ function printFailure(what: string, job: JobView, json: boolean): number {
   return 1;
 }
 
+function asVerifyResult(result: unknown): VerifyResult | null {
+  const r = result as Partial<VerifyResult> | null;
+  return r && typeof r.result === 'string' && typeof r.backupId === 'string' ? (r as VerifyResult) : null;
+}
+
 function asRestoreResult(result: unknown): RestoreResult | null {
   const r = result as Partial<RestoreResult> | null;
   return r && Array.isArray(r.restored) && Array.isArray(r.rolledBack) ? (r as RestoreResult) : null;
@@ -86,8 +91,9 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
   const { db } = await prepareInstance();
   const queued = await requestVerify(db, { backupId: id }, 'cli');
   const job = await runHere(queued.id, values.json);
-  if (job.status !== 'succeeded') return printFailure('verify', job, values.json);
-  const result = job.result as VerifyResult;
+  // A corrupted or missing backup fails the job but still carries what was found.
+  const result = asVerifyResult(job.result);
+  if (!result) return printFailure('verify', job, values.json);
   if (values.json) printJson({ status: job.status, jobId: job.id, ...result });
   else printLine(`Backup ${result.backupId}: ${result.result}. ${result.message}`);
   return result.result === 'ok' ? 0 : 1;

@@ -122,8 +122,8 @@ export function JobOutcome({ job, verification = null }: { job: JobView; verific
     const outcome = asRestore(job.result);
     return outcome ? <RestoreOutcomeView outcome={outcome} /> : null;
   }
-  if (job.status !== 'succeeded') return null;
-  if (job.type === 'verify') {
+  // A verify that found the backup corrupted or missing fails and keeps what it found.
+  if (job.type === 'verify' && (job.status === 'succeeded' || job.status === 'failed')) {
     const outcome = asVerify(job.result);
     return outcome ? <VerifyOutcomeView outcome={outcome} /> : null;
   }
