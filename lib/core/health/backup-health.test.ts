@@ -125,7 +125,7 @@ describe('the health summary of hand-built histories', () => {
       {
         code: 'unverified_target',
         weight: 10,
-        message: 'No backup on "nas" has ever been verified: verify its newest backup.',
+        message: 'No backup on "nas" has ever been verified ok: verify its newest backup.',
         fixPath: `/backups/${never.backups[0]?.id}`,
       },
     ]);
@@ -134,7 +134,7 @@ describe('the health summary of hand-built histories', () => {
       backups: [backupAt(10, { scheduleId: 's1' }), backupAt(24 * 40, { verifiedAt: hoursAgo(24 * 40), verifyResult: 'ok' })],
     });
     expect(summarizeHealth(old, options).unverified[0]?.message).toBe(
-      'No backup on "nas" was verified in the last 30 days (the last, 40 d ago): verify its newest backup.',
+      'No backup on "nas" was verified ok in the last 30 days (the last, 40 d ago): verify its newest backup.',
     );
   });
 

@@ -115,8 +115,8 @@ export function healthLists(history: HealthHistory, options: HealthOptions) {
       newestAt: completedAt(newest).toISOString(),
       lastVerifiedOkAt: lastOk?.toISOString() ?? null,
       message: lastOk
-        ? `No backup on "${target.name}" was verified in the last ${options.thresholds.verifyWithinDays} days (the last, ${formatDuration(now.getTime() - lastOk.getTime())} ago): verify its newest backup.`
-        : `No backup on "${target.name}" has ever been verified: verify its newest backup.`,
+        ? `No backup on "${target.name}" was verified ok in the last ${options.thresholds.verifyWithinDays} days (the last, ${formatDuration(now.getTime() - lastOk.getTime())} ago): verify its newest backup.`
+        : `No backup on "${target.name}" has ever been verified ok: verify its newest backup.`,
       fixPath: `/backups/${newest.id}`,
     });
   }
