@@ -112,22 +112,3 @@ export async function getBackup(db: Db, idOrPrefix: string): Promise<BackupDetai
   }
   return { ...toBackupView(row), contents };
 }
-
-/** The newest successful backup per app and per target, for the dashboard. */
-export async function lastSuccessfulBackups(
-  db: Db,
-): Promise<{ perApp: Record<string, BackupView>; perTarget: Record<string, BackupView> }> {
-  const rows = await db.backup.findMany({
-    where: { status: 'succeeded' },
-    orderBy: { startedAt: 'desc' },
-    take: 1000,
-    include: withTarget,
-  });
-  const perApp: Record<string, BackupView> = {};
-  const perTarget: Record<string, BackupView> = {};
-  for (const view of rows.map(toBackupView)) {
-    for (const app of view.apps) perApp[app] ??= view;
-    perTarget[view.target.name] ??= view;
-  }
-  return { perApp, perTarget };
-}
