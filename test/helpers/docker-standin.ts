@@ -16,6 +16,8 @@ export interface StandinState {
   fail?: string[];
   /** "stop <project>" / "start <project>": that call takes this long (a window to kill its caller). */
   delayMs?: Record<string, number>;
+  /** Every call fails as the real CLI does when its daemon is not running. */
+  daemonDown?: boolean;
 }
 
 export interface StandinCall {

@@ -75,12 +75,13 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
   const targetRow = await db.target.findUnique({ where: { name: request.target } });
   if (!targetRow) throw new AppError('not_found', `There is no target named "${request.target}".`);
   const runtime = new DockerRuntime(env.dockerBin);
+  const inventory = await listApps(env.appsDir, runtime);
+  // Known from the inventory's docker calls when it made any (no extra call then).
   const availability = await runtime.availability();
   if (availability !== 'available') {
     const why = availability === 'missing' ? `no docker CLI was found at "${env.dockerBin}"` : 'the Docker daemon is not running';
     await log(`Docker is not available (${why}): apps are treated as not running and archived as they are.`, 'warn');
   }
-  const inventory = await listApps(env.appsDir, runtime);
   const plan = planBackup(request.scope, request.apps, inventory, await getConsistencyOverrides(db));
   for (const broken of plan.brokenApps) await log(`Skipping the app ${broken.id}: ${broken.error}`, 'warn');
   const appIds = plan.apps.map((a) => a.app.id);

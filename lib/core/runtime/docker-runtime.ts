@@ -69,36 +69,60 @@ export class DockerRuntime {
         args,
         { cwd: options.cwd, timeout: options.timeoutMs ?? QUERY_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
         (error, stdout, stderr) => {
-          if (error) reject(new DockerCommandError(args, stderr, (error as NodeJS.ErrnoException).code?.toString()));
-          else resolve({ stdout, stderr });
+          if (!error) {
+            this.availabilityCache ??= 'available';
+            resolve({ stdout, stderr });
+            return;
+          }
+          const failure = new DockerCommandError(args, stderr, (error as NodeJS.ErrnoException).code?.toString());
+          // The first call tells whether there is a binary and a daemon behind it. Once Docker
+          // answered, a later failure is that command's error, never "nothing runs here".
+          this.availabilityCache ??=
+            failure.errno === 'ENOENT' || failure.errno === 'EACCES'
+              ? 'missing'
+              : isDaemonDown(stderr)
+                ? 'daemon-down'
+                : 'available';
+          reject(failure);
         },
       );
     });
   }
 
-  /** Whether containers can be queried at all; asked once per runtime. */
+  /**
+   * Whether containers can be queried at all, asked once per runtime: learnt from the first
+   * docker call of any kind, or from `docker version` when nothing was called yet. (Each call
+   * is a process start; a backup should not spend one only to ask.)
+   */
   async availability(): Promise<RuntimeAvailability> {
     if (this.availabilityCache) return this.availabilityCache;
-    try {
-      await this.run(['version', '--format', 'json']);
-      this.availabilityCache = 'available';
-    } catch (error) {
-      const e = error as DockerCommandError;
-      this.availabilityCache =
-        e.errno === 'ENOENT' || e.errno === 'EACCES' ? 'missing' : isDaemonDown(e.stderr) ? 'daemon-down' : 'available';
-    }
-    return this.availabilityCache;
+    await this.run(['version', '--format', 'json']).catch(() => {});
+    return this.availabilityCache ?? 'available';
   }
 
-  private compose(app: ComposeProject, args: string[], timeoutMs?: number): Promise<RunResult> {
-    return this.run(['compose', '-p', app.project, '-f', app.composeFile, ...args], { cwd: app.dir, timeoutMs });
+  /**
+   * Runs a query or command, or answers null without running anything when Docker is known to
+   * be missing or its daemon down: then every app counts as not running (DESIGN.md §5).
+   */
+  private async tryRun(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult | null> {
+    if (this.availabilityCache && this.availabilityCache !== 'available') return null;
+    try {
+      return await this.run(args, options);
+    } catch (error) {
+      if (this.availabilityCache !== 'available') return null; // this very call found no Docker
+      throw error;
+    }
+  }
+
+  private composeArgs(app: ComposeProject, args: string[]): string[] {
+    return ['compose', '-p', app.project, '-f', app.composeFile, ...args];
   }
 
   /** The app's containers with their state; empty when Docker is not there. */
   async containers(app: ComposeProject): Promise<ContainerState[]> {
-    if ((await this.availability()) !== 'available') return [];
     try {
-      return parseContainers((await this.compose(app, ['ps', '--all', '--format', 'json'])).stdout);
+      const listed = await this.tryRun(this.composeArgs(app, ['ps', '--all', '--format', 'json']), { cwd: app.dir });
+      return listed ? parseContainers(listed.stdout) : [];
     } catch (error) {
       throw this.translate(error, `list the containers of ${app.project}`);
     }
@@ -107,7 +131,8 @@ export class DockerRuntime {
   async stop(app: ComposeProject, services: string[]): Promise<void> {
     if (services.length === 0) return;
     try {
-      await this.compose(app, ['stop', ...services], STOP_START_TIMEOUT_MS);
+      // Always run: a stop or start that did nothing must not pass for done.
+      await this.run(this.composeArgs(app, ['stop', ...services]), { cwd: app.dir, timeoutMs: STOP_START_TIMEOUT_MS });
     } catch (error) {
       throw this.translate(error, `stop ${services.join(', ')} of ${app.project}`);
     }
@@ -116,7 +141,7 @@ export class DockerRuntime {
   async start(app: ComposeProject, services: string[]): Promise<void> {
     if (services.length === 0) return;
     try {
-      await this.compose(app, ['start', ...services], STOP_START_TIMEOUT_MS);
+      await this.run(this.composeArgs(app, ['start', ...services]), { cwd: app.dir, timeoutMs: STOP_START_TIMEOUT_MS });
     } catch (error) {
       throw this.translate(error, `start ${services.join(', ')} of ${app.project}`);
     }
@@ -124,10 +149,10 @@ export class DockerRuntime {
 
   /** Where a named volume's data lives on the host, or null when Docker does not know it. */
   async volumeMountpoint(volumeName: string): Promise<string | null> {
-    if ((await this.availability()) !== 'available') return null;
     try {
-      const { stdout } = await this.run(['volume', 'inspect', volumeName]);
-      const [info] = JSON.parse(stdout) as { Mountpoint?: string }[];
+      const inspected = await this.tryRun(['volume', 'inspect', volumeName]);
+      if (!inspected) return null;
+      const [info] = JSON.parse(inspected.stdout) as { Mountpoint?: string }[];
       return info?.Mountpoint ?? null;
     } catch (error) {
       if (error instanceof DockerCommandError && /no such volume/i.test(error.stderr)) return null;
