@@ -166,12 +166,8 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
       onWarning: warn,
     });
     const encryptor = new ArchiveEncryptor({ masterKey: keys.masterKey, keyFile: keys.keyFile, archiveId: id, signal });
-    // The encryptor reuses its buffers; a target may hold several pieces (S3 parts, SFTP
-    // writes in flight), so each piece is copied before it leaves.
-    async function* body(): AsyncGenerator<Buffer> {
-      for await (const piece of encryptor.encrypt(stream.stream())) yield Buffer.from(piece);
-    }
-    await target.put(objectKey, body(), { signal, sizeHint: bytesTotal });
+    // The encryptor reuses its buffers: put() copies what it keeps (StorageTarget contract).
+    await target.put(objectKey, encryptor.encrypt(stream.stream()), { signal, sizeHint: bytesTotal });
     uploaded = true;
     await quiescer.restartAll();
     const stats = encryptor.stats;

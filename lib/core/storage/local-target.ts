@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { BackgroundFlush } from '../util/background-flush';
 import { fsyncDir } from '../util/fsync-dir';
 import { translateLocalError } from './local-errors';
 import { assertValidKey, assertValidPrefix, isTemporaryName, temporaryFor, temporaryNameFor } from './object-keys';
@@ -49,15 +50,19 @@ export class LocalTarget implements StorageTarget {
     });
     const temp = path.join(dir, temporaryNameFor(path.basename(full), randomBytes(6).toString('hex')));
     let fd: number | null = null;
+    let flush: BackgroundFlush | null = null;
     let bytes = 0;
     try {
       fd = openSync(temp, 'wx', 0o600);
+      flush = new BackgroundFlush(fd);
       for await (const piece of body) {
         if (options.signal?.aborted) throw options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
         for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
         bytes += piece.length;
+        flush.wrote(piece.length);
       }
       if (options.signal?.aborted) throw options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
+      await flush.settle();
       fsyncSync(fd);
       closeSync(fd);
       fd = null;
@@ -65,6 +70,7 @@ export class LocalTarget implements StorageTarget {
       await fsyncDir(dir);
       return { bytes };
     } catch (error) {
+      await flush?.settle();
       if (fd !== null) closeSync(fd);
       await rm(temp, { force: true });
       if (error instanceof AppError || (error as Error)?.name === 'AbortError') throw error;

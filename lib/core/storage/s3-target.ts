@@ -133,7 +133,8 @@ export class S3Target implements StorageTarget {
           }
           if (next.done) return;
           bytes += next.value.length;
-          yield next.value;
+          // lib-storage holds pieces until a part is full; the producer reuses its buffers.
+          yield Buffer.from(next.value);
         }
       } finally {
         // A source still busy with a next() would hold return() until it answers: let it go.

@@ -18,10 +18,12 @@ function aborted(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Writes `body` from offset 0. ssh2 copies each chunk into its request packet when `write` is
- * called, so a producer may reuse its buffer once the next piece is asked for. Resolves with
- * the number of bytes written once every request was acknowledged; rejects on the first
- * failed request (after the others settled) or when the body or the signal fails.
+ * Writes `body` from offset 0. Each piece is copied first: ssh2 copies a write into its request
+ * packet, but sends what exceeds the server's write limit later, from the caller's buffer (a
+ * server without the OpenSSH limits extension allows ~34 KB), and producers reuse theirs
+ * (StorageTarget contract). Resolves with the number of bytes written once every request was
+ * acknowledged; rejects on the first failed request (after the others settled) or when the
+ * body or the signal fails.
  */
 export async function writeAll(
   channel: Channel,
@@ -52,7 +54,7 @@ export async function writeAll(
   try {
     for await (const piece of body) {
       aborted(signal);
-      const bytes = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      const bytes = Buffer.from(piece);
       for (let offset = 0; offset < bytes.length; offset += WRITE_CHUNK) {
         await waitUntil(() => pending < WRITES_IN_FLIGHT || failure !== null);
         if (failure) throw failure;

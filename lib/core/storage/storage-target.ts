@@ -53,7 +53,8 @@ export interface ConnectionTest {
  * - `put` is atomic: until it resolves, readers see either nothing or the previous object,
  *   never a partial one; when it rejects (error or abort), nothing new is visible and no
  *   temporary data is left behind (for S3: no open multipart upload). It consumes `body`
- *   once and never replays it.
+ *   once and never replays it. A piece of `body` is valid only until the next one is asked
+ *   for (producers reuse their buffers): a driver that keeps a piece longer copies it.
  * - `get` streams the object (or the range), failing with not_found for a missing key.
  * - `stat` returns null for a missing key.
  * - `list` yields every object under the prefix, in key order, however many there are
