@@ -4,6 +4,7 @@ import { link, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import path from 'node:path';
 import type { KeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
+import { BackgroundFlush } from '../util/background-flush';
 import { fsyncDir } from '../util/fsync-dir';
 import { ArchiveDecryptor, type DecryptedArchiveInfo, type DecryptOptions } from './decrypt-archive';
 import { ArchiveEncryptor, type ArchiveStats } from './encrypt-archive';
@@ -51,9 +52,14 @@ export async function createArchiveFile(options: CreateArchiveFileOptions): Prom
   });
   // Synchronous writes: async ones would queue on the thread pool behind compression jobs.
   const fd = openSync(partial, 'wx', 0o600);
+  const flush = new BackgroundFlush(fd);
   let fdOpen = true;
   try {
-    for await (const piece of encryptor.encrypt(packer.pack(options.sourceDir))) writeAll(fd, piece);
+    for await (const piece of encryptor.encrypt(packer.pack(options.sourceDir))) {
+      writeAll(fd, piece);
+      flush.wrote(piece.length);
+    }
+    await flush.settle();
     fsyncSync(fd);
     closeSync(fd);
     fdOpen = false;
@@ -64,6 +70,7 @@ export async function createArchiveFile(options: CreateArchiveFileOptions): Prom
     await rm(partial);
     await fsyncDir(path.dirname(outFile));
   } catch (error) {
+    await flush.settle();
     if (fdOpen) closeSync(fd);
     await rm(partial, { force: true });
     throw error;
