@@ -4,6 +4,9 @@ import type { BackupContents, ManifestApp } from './manifest';
 import type { BackupPlan, PlannedApp } from './plan-backup';
 import type { Quiescer } from './quiesce';
 
+/** How long before the end of an app the next one begins to stop (see stopNextEarly). */
+const STOP_AHEAD_SECONDS = 1;
+
 export interface BackupStreamOptions {
   id: string;
   plan: BackupPlan;
@@ -25,16 +28,29 @@ export interface BackupStreamOptions {
 export class BackupStream {
   contents: BackupContents | null = null;
   private readonly packer: TreePacker;
+  /** Stops begun ahead of their app (see `stopNextEarly`), by app id. */
+  private readonly earlyStops = new Map<string, Promise<string[]>>();
+  /** Where the app being archived ends, in packed bytes, and which app comes next. */
+  private current: { endsAt: number; next: PlannedApp | undefined } | null = null;
+  private readonly began = Date.now();
 
   constructor(private readonly options: BackupStreamOptions) {
-    this.packer = new TreePacker({ signal: options.signal, onProgress: options.onProgress, onWarning: options.onWarning });
+    this.packer = new TreePacker({
+      signal: options.signal,
+      onWarning: options.onWarning,
+      onProgress: (progress) => {
+        options.onProgress(progress);
+        this.stopNextEarly(progress.bytes);
+      },
+    });
   }
 
   async *stream(): AsyncGenerator<Buffer> {
     const { plan, quiescer } = this.options;
     const apps: ManifestApp[] = [];
-    for (const planned of plan.apps) {
-      apps.push(yield* this.app(planned, quiescer));
+    for (const [index, planned] of plan.apps.entries()) {
+      this.current = null;
+      apps.push(yield* this.app(planned, quiescer, plan.apps[index + 1]));
     }
     let system: BackupContents['system'] = null;
     if (plan.includeSystem) {
@@ -65,7 +81,23 @@ export class BackupStream {
     this.contents = contents;
   }
 
-  private async *app(planned: PlannedApp, quiescer: Quiescer): AsyncGenerator<Buffer, ManifestApp> {
+  /**
+   * Begins stopping the next app (when it must be stopped) once the current one is about
+   * STOP_AHEAD_SECONDS from its end at the speed so far, so that Docker's latency (a process
+   * per call, a database's shutdown) overlaps the archiving instead of stalling it. The next
+   * app is down at most that much longer; its volumes are still read only once it stopped.
+   */
+  private stopNextEarly(bytesDone: number): void {
+    const next = this.current?.next;
+    if (!this.current || !next || next.consistency !== 'stop' || this.earlyStops.has(next.app.id)) return;
+    const rate = bytesDone / Math.max(0.001, (Date.now() - this.began) / 1000);
+    if (this.current.endsAt - bytesDone > rate * STOP_AHEAD_SECONDS) return;
+    const stop = this.options.quiescer.stop(next.app);
+    stop.catch(() => {}); // awaited (and its error reported) when the stream reaches the app
+    this.earlyStops.set(next.app.id, stop);
+  }
+
+  private async *app(planned: PlannedApp, quiescer: Quiescer, next: PlannedApp | undefined): AsyncGenerator<Buffer, ManifestApp> {
     const { app } = planned;
     const base = `apps/${app.id}`;
     const startFiles = this.packer.result.files;
@@ -86,10 +118,11 @@ export class BackupStream {
     const volumes: ManifestApp['volumes'] = [];
     if (planned.consistency === 'stop') {
       this.options.onPhase(`Stopping ${app.id}`, app.id);
-      await quiescer.stop(app);
+      await (this.earlyStops.get(app.id) ?? quiescer.stop(app));
     }
     try {
       this.options.onPhase(`Archiving ${app.id}`, app.id);
+      this.current = { endsAt: this.packer.result.bytes + planned.bytes, next };
       yield* this.packer.directory(`${base}/volumes`);
       for (const volume of planned.volumes) {
         const prefix = `${base}/volumes/${volume.name}`;
@@ -111,8 +144,10 @@ export class BackupStream {
         });
       }
     } finally {
-      // A failed start is retried once more when the backup ends (Quiescer.restartAll).
-      await quiescer
+      // Started in the background: the stream goes on with the next app while Docker starts
+      // this one (seconds for a database). The backup waits for every start before it ends,
+      // and retries a failed one once more then (Quiescer.restartAll).
+      quiescer
         .restart(app.id)
         .catch((error: unknown) =>
           this.options.onWarning(`${app.id} did not start again: ${error instanceof Error ? error.message : String(error)}`),

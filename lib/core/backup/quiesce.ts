@@ -1,3 +1,4 @@
+import { AppError } from '../errors';
 import type { ComposeProject, DockerRuntime } from '../runtime/docker-runtime';
 
 /** What must be started again if this process dies: persisted before each stop. */
@@ -15,6 +16,10 @@ export class Quiescer {
   private readonly stopped = new Map<string, StoppedApp>();
   /** Starts in progress: the stream's own cleanup and the caller's may ask at the same time. */
   private readonly starting = new Map<string, Promise<void>>();
+  /** Stops in progress: one may run ahead of the stream (BackupStream stops the next app early). */
+  private readonly stopping = new Set<Promise<unknown>>();
+  /** Set by restartAll: the backup is ending, nothing may be stopped any more. */
+  private ending = false;
 
   constructor(
     private readonly runtime: DockerRuntime,
@@ -24,7 +29,18 @@ export class Quiescer {
   ) {}
 
   /** Stops the app's running services; returns them (empty when nothing ran). */
-  async stop(app: ComposeProject & { id: string }): Promise<string[]> {
+  stop(app: ComposeProject & { id: string }): Promise<string[]> {
+    if (this.ending) return Promise.reject(new AppError('cancelled', `The backup ended before ${app.id} was stopped.`));
+    const stop = this.stopNow(app);
+    this.stopping.add(stop);
+    stop.then(
+      () => this.stopping.delete(stop),
+      () => this.stopping.delete(stop),
+    );
+    return stop;
+  }
+
+  private async stopNow(app: ComposeProject & { id: string }): Promise<string[]> {
     const running = (await this.runtime.containers(app)).filter((c) => c.running).map((c) => c.service);
     const services = [...new Set(running)];
     if (services.length === 0) return [];
@@ -56,8 +72,13 @@ export class Quiescer {
     return [...this.stopped.values()];
   }
 
-  /** Starts every app still stopped; failures are logged, never thrown, so all get their turn. */
+  /**
+   * Starts every app still stopped; failures are logged, never thrown, so all get their turn.
+   * Waits for stops in progress first (their apps are started too), and refuses later ones.
+   */
   async restartAll(): Promise<void> {
+    this.ending = true;
+    await Promise.allSettled([...this.stopping]);
     for (const appId of [...this.stopped.keys()]) {
       await this.restart(appId).catch((error: unknown) =>
         this.log(

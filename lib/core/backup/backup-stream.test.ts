@@ -1,0 +1,143 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listApps } from '../apps/inventory';
+import type { ComposeProject, ContainerState, DockerRuntime } from '../runtime/docker-runtime';
+import { sleep } from '../util/sleep';
+import { BackupStream } from './backup-stream';
+import { planBackup } from './plan-backup';
+import { Quiescer } from './quiesce';
+
+let appsDir: string;
+beforeEach(() => {
+  appsDir = mkdtempSync(path.join(tmpdir(), 'backup-stream-'));
+});
+afterEach(() => rmSync(appsDir, { recursive: true, force: true }));
+
+/** An app with a database image (so it is stopped while read) and `files` files of data. */
+function databaseApp(id: string, files: number): void {
+  const data = path.join(appsDir, id, 'data');
+  mkdirSync(data, { recursive: true });
+  writeFileSync(path.join(appsDir, id, 'compose.yaml'), 'services:\n  db:\n    image: postgres:16\n    volumes: [./data:/data]\n');
+  for (let i = 0; i < files; i += 1) writeFileSync(path.join(data, `file-${i}.bin`), Buffer.alloc(64 * 1024, i));
+}
+
+/**
+ * A Docker whose stops take `stopMs` and that writes down, in one timeline with the stream's
+ * progress, when each call began and ended.
+ */
+function slowDocker(events: string[], stopMs: number): DockerRuntime {
+  const running = new Map<string, boolean>();
+  const fake = {
+    async availability() {
+      return 'available' as const;
+    },
+    async volumeMountpoint() {
+      return null;
+    },
+    async containers(app: ComposeProject): Promise<ContainerState[]> {
+      return [{ name: `${app.project}-db-1`, service: 'db', running: running.get(app.project) ?? true, state: 'running' }];
+    },
+    async stop(app: ComposeProject) {
+      events.push(`stop ${app.project} began`);
+      await sleep(stopMs);
+      running.set(app.project, false);
+      events.push(`stop ${app.project} done`);
+    },
+    async start(app: ComposeProject) {
+      events.push(`start ${app.project}`);
+      running.set(app.project, true);
+    },
+  };
+  return fake as unknown as DockerRuntime;
+}
+
+describe('BackupStream with apps that are stopped while read', () => {
+  it('begins stopping the next app while the current one is archived, and reads it only once it stopped', async () => {
+    databaseApp('alpha', 40);
+    databaseApp('beta', 40);
+    const events: string[] = [];
+    const runtime = slowDocker(events, 300);
+    const plan = planBackup('apps', ['alpha', 'beta'], await listApps(appsDir, runtime), new Map());
+    expect(plan.apps.map((a) => [a.app.id, a.consistency])).toEqual([
+      ['alpha', 'stop'],
+      ['beta', 'stop'],
+    ]);
+    const quiescer = new Quiescer(runtime, async () => {});
+    const stream = new BackupStream({
+      id: 'test',
+      plan,
+      createdAt: new Date(),
+      quiescer,
+      snapshotSystem: async () => {
+        throw new Error('not a full backup');
+      },
+      onPhase: () => {},
+      onProgress: ({ currentPath }) => {
+        const match = /^apps\/(\w+)\/volumes\/data\/file-/.exec(currentPath);
+        if (match) events.push(`${match[1]} file`);
+      },
+      onWarning: (message) => events.push(`warning: ${message}`),
+    });
+    for await (const _piece of stream.stream()) {
+      // consumed as a target would
+    }
+    await quiescer.restartAll();
+
+    const first = (label: string) => events.indexOf(label);
+    const last = (label: string) => events.lastIndexOf(label);
+    // Each app is read only after its stop finished, and started again after its last file.
+    expect(first('stop alpha done')).toBeLessThan(first('alpha file'));
+    expect(first('stop beta done')).toBeLessThan(first('beta file'));
+    expect(last('alpha file')).toBeLessThan(first('start alpha'));
+    expect(last('beta file')).toBeLessThan(first('start beta'));
+    // beta's stop overlapped alpha's archiving instead of waiting for its end.
+    expect(first('stop beta began')).toBeLessThan(last('alpha file'));
+    expect(events.filter((e) => e.startsWith('alpha file'))).toHaveLength(40);
+    expect(events.filter((e) => e.startsWith('beta file'))).toHaveLength(40);
+    expect(events.filter((e) => e.startsWith('warning'))).toEqual([]);
+    expect(quiescer.pending()).toEqual([]);
+  });
+
+  it('a backup that ends while a stop runs ahead still starts that app again', async () => {
+    databaseApp('alpha', 40);
+    databaseApp('beta', 40);
+    const events: string[] = [];
+    const runtime = slowDocker(events, 300);
+    const plan = planBackup('apps', ['alpha', 'beta'], await listApps(appsDir, runtime), new Map());
+    const quiescer = new Quiescer(runtime, async () => {});
+    const controller = new AbortController();
+    const stream = new BackupStream({
+      id: 'test',
+      plan,
+      createdAt: new Date(),
+      quiescer,
+      signal: controller.signal,
+      snapshotSystem: async () => ({ file: '', remove: () => {} }),
+      onPhase: () => {},
+      onProgress: () => {
+        // Cancelled once beta began to stop, before alpha's data was all read.
+        if (events.includes('stop beta began')) controller.abort(new Error('cancelled by the test'));
+      },
+      onWarning: () => {},
+    });
+    await expect(
+      (async () => {
+        for await (const _piece of stream.stream()) {
+          // consumed as a target would
+        }
+      })(),
+    ).rejects.toThrow('cancelled by the test');
+    await quiescer.restartAll();
+    expect(events.filter((e) => e.startsWith('stop') || e.startsWith('start'))).toEqual([
+      'stop alpha began',
+      'stop alpha done',
+      'stop beta began',
+      'start alpha',
+      'stop beta done',
+      'start beta',
+    ]);
+    expect(quiescer.pending()).toEqual([]);
+  });
+});
