@@ -12,7 +12,6 @@ const nextConfig: NextConfig = {
     'ssh2',
     'ssh2-sftp-client',
     '@aws-sdk/client-s3',
-    '@aws-sdk/lib-storage',
   ],
 };
 

@@ -14,6 +14,7 @@ set -euo pipefail
 DIR=${CLOUDOS_SERVICES_DIR:-/tmp/cloudos-services}/radosgw
 MON_PORT=${CLOUDOS_CEPH_MON_PORT:-16789}
 RGW_PORT=${CLOUDOS_S3_PORT:-17480}
+RGW_TLS_PORT=${CLOUDOS_S3_TLS_PORT:-17443}
 ACCESS_KEY=cloudostestaccesskey
 SECRET_KEY=cloudostestsecretkey0123456789
 CONF=$DIR/ceph.conf
@@ -33,7 +34,7 @@ stop() {
   done
   pkill -9 -f -- "-c $CONF" 2>/dev/null || true
   for _ in $(seq 1 100); do
-    port_in_use "$MON_PORT" || port_in_use "$RGW_PORT" || break
+    port_in_use "$MON_PORT" || port_in_use "$RGW_PORT" || port_in_use "$RGW_TLS_PORT" || break
     sleep 0.1
   done
   rm -rf "$DIR"
@@ -58,7 +59,7 @@ start() {
   mkdir -p "$(dirname "$DIR")"
   exec 9>"$DIR.lock"
   flock 9
-  if [ -f "$DIR/s3.env" ] && curl -fsS -o /dev/null "http://127.0.0.1:$RGW_PORT/"; then
+  if grep -qs S3_TLS_ENDPOINT "$DIR/s3.env" && curl -fsS -o /dev/null "http://127.0.0.1:$RGW_PORT/"; then
     log "already running on 127.0.0.1:$RGW_PORT"
     return 0
   fi
@@ -82,13 +83,17 @@ rgw_admin() { timeout 60 radosgw-admin -c "$CONF" "$@"; }
 
 bring_up() {
   stop
-  for port in "$MON_PORT" "$RGW_PORT"; do
+  for port in "$MON_PORT" "$RGW_PORT" "$RGW_TLS_PORT"; do
     if port_in_use "$port"; then
-      log "port $port is in use by another process; set CLOUDOS_CEPH_MON_PORT / CLOUDOS_S3_PORT"
+      log "port $port is in use by another process; set CLOUDOS_CEPH_MON_PORT / CLOUDOS_S3_PORT / CLOUDOS_S3_TLS_PORT"
       return 1
     fi
   done
-  mkdir -p "$DIR"/{run,log,mon/ceph-a,osd/ceph-0,rgw}
+  mkdir -p "$DIR"/{run,log,mon/ceph-a,osd/ceph-0,rgw,tls}
+  # HTTPS as well, as every cloud S3 is: a self-signed certificate for 127.0.0.1, which
+  # clients trust through S3_TLS_CA (Node: NODE_EXTRA_CA_CERTS).
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" -keyout "$DIR/tls/key.pem" -out "$DIR/tls/cert.pem" 2>/dev/null
   local fsid
   fsid=$(cat /proc/sys/kernel/random/uuid)
   cat > "$CONF" <<CONF
@@ -126,7 +131,7 @@ osd data = $DIR/osd/ceph-\$id
 keyring = $DIR/keyring
 
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT ssl_endpoint=127.0.0.1:$RGW_TLS_PORT ssl_certificate=$DIR/tls/cert.pem ssl_private_key=$DIR/tls/key.pem
 rgw data = $DIR/rgw
 rgw dns name = 127.0.0.1
 CONF
@@ -152,6 +157,7 @@ CONF
   done
   radosgw -c "$CONF" -n client.rgw.a 9>&-
   wait_for "radosgw" 60 curl -fsS -o /dev/null "http://127.0.0.1:$RGW_PORT/"
+  wait_for "radosgw over HTTPS" 30 curl -fsS --cacert "$DIR/tls/cert.pem" -o /dev/null "https://127.0.0.1:$RGW_TLS_PORT/"
   rgw_admin user create --uid=cloudos-test --display-name="Cloud OS tests" \
     --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" >/dev/null
   cat > "$DIR/s3.env" <<ENV
@@ -159,8 +165,10 @@ S3_ENDPOINT=http://127.0.0.1:$RGW_PORT
 S3_REGION=us-east-1
 S3_ACCESS_KEY_ID=$ACCESS_KEY
 S3_SECRET_ACCESS_KEY=$SECRET_KEY
+S3_TLS_ENDPOINT=https://127.0.0.1:$RGW_TLS_PORT
+S3_TLS_CA=$DIR/tls/cert.pem
 ENV
-  log "ready on http://127.0.0.1:$RGW_PORT (credentials in $DIR/s3.env)"
+  log "ready on http://127.0.0.1:$RGW_PORT and https://127.0.0.1:$RGW_TLS_PORT (credentials in $DIR/s3.env)"
 }
 
 # Keys are derived from the name, so asking again for the same user prints the same keys.
