@@ -12,6 +12,7 @@ packages=()
 [ -x /usr/bin/ceph ] || packages+=(ceph-common)
 [ -x /usr/sbin/sshd ] || packages+=(openssh-server)
 command -v curl >/dev/null || packages+=(curl)
+command -v openssl >/dev/null || packages+=(openssl) # radosgw's HTTPS certificate
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
