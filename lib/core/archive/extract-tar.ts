@@ -208,8 +208,8 @@ export class TarExtractor {
     try {
       let left = header.size;
       while (left > 0) {
-        if (queue.length === 0 && !(await fill(queue, source, 1))) throw damaged(`it ends inside "${header.name}"`);
-        const piece = queue.take(Math.min(left, queue.length));
+        const piece = await takeUpTo(queue, source, left);
+        if (!piece) throw damaged(`it ends inside "${header.name}"`);
         for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
         left -= piece.length;
         this.result.bytes += piece.length;
@@ -228,8 +228,8 @@ export class TarExtractor {
   private async skipFile(header: RawHeader, queue: ByteQueue, source: AsyncIterator<Uint8Array>, count = true): Promise<void> {
     let left = header.size + paddingFor(header.size);
     while (left > 0) {
-      if (queue.length === 0 && !(await fill(queue, source, 1))) throw damaged(`it ends inside "${header.name}"`);
-      const piece = queue.take(Math.min(left, queue.length));
+      const piece = await takeUpTo(queue, source, left);
+      if (!piece) throw damaged(`it ends inside "${header.name}"`);
       left -= piece.length;
     }
     if (count) this.result.bytes += header.size;
@@ -242,6 +242,23 @@ export class TarExtractor {
       chmodSync(full, header.mode & 0o7777);
       utimesSync(full, header.mtimeSeconds, header.mtimeSeconds);
     }
+  }
+}
+
+/**
+ * Up to `max` bytes of file data (at least one), or null when the stream ended. Queued bytes
+ * come first; with nothing queued, the data is taken straight from the next piece of the
+ * stream and only what follows it is queued: most file bytes are never copied.
+ */
+async function takeUpTo(queue: ByteQueue, source: AsyncIterator<Uint8Array>, max: number): Promise<Uint8Array | null> {
+  if (queue.length > 0) return queue.take(Math.min(max, queue.length));
+  for (;;) {
+    const next = await source.next();
+    if (next.done) return null;
+    const piece = next.value;
+    if (piece.length === 0) continue;
+    if (piece.length > max) queue.push(piece.subarray(max));
+    return piece.subarray(0, Math.min(max, piece.length));
   }
 }
 
