@@ -19,7 +19,10 @@ afterEach(() => rmSync(appsDir, { recursive: true, force: true }));
 function databaseApp(id: string, files: number): void {
   const data = path.join(appsDir, id, 'data');
   mkdirSync(data, { recursive: true });
-  writeFileSync(path.join(appsDir, id, 'compose.yaml'), 'services:\n  db:\n    image: postgres:16\n    volumes: [./data:/data]\n');
+  writeFileSync(
+    path.join(appsDir, id, 'compose.yaml'),
+    'services:\n  db:\n    image: postgres:16\n    volumes: [./data:/data]\n',
+  );
   for (let i = 0; i < files; i += 1) writeFileSync(path.join(data, `file-${i}.bin`), Buffer.alloc(64 * 1024, i));
 }
 
