@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildBundles, formatRow, generateDataset, MB, measureFloor, parseSize, runCli } from './bench-lib';
+import { buildBundles, formatRow, generateDataset, MB, measureFloor, parseSize, runCli, settleDisk } from './bench-lib';
 
 const { values } = parseArgs({
   options: {
@@ -83,11 +83,13 @@ const { files } = generateDataset(totalBytes, {
   logs: path.join(source, 'logs'),
   documents: path.join(source, 'documents'),
 });
+settleDisk();
 await measureFloor(source); // warm the page cache for every measured run
 const base = await measureFloor(source);
 const archiveDir = values['archive-dir'] ? mkdtempSync(path.join(values['archive-dir'], 'cloudos-bench-')) : work;
 const archive = path.join(archiveDir, 'data.cob');
 const created = runCli(['archive', 'create', '--source', source, '--out', archive, '--passphrase-file', passFile]);
+settleDisk();
 const dest = path.join(work, 'restored');
 const extracted = runCli(['archive', 'extract', archive, '--dest', dest, '--passphrase-file', passFile]);
 const floorRate = base.bytes / MB / base.seconds;

@@ -125,6 +125,15 @@ export async function measureFloor(dir: string): Promise<{ seconds: number; byte
 }
 
 /**
+ * Writes every dirty page to disk and waits (`sync`): a measurement must not pay for the
+ * writeback of what was written before it (the generated dataset, an earlier run's output),
+ * which the kernel otherwise starts ~30 s later, in the middle of the next run.
+ */
+export function settleDisk(): void {
+  spawnSync('sync');
+}
+
+/**
  * Builds dist/ so that the CLI runs as users run it: from its bundle, not through tsx (the
  * launcher falls back to tsx when the bundle is older than the sources; tsx costs ~50 MiB).
  */
