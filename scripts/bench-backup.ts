@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { DOCKER_STANDIN_BIN } from '../test/helpers/docker-standin';
 import { createBenchApps } from './bench-apps';
-import { buildBundles, formatRow, MB, measureFloor, parseSize, runCli } from './bench-lib';
+import { buildBundles, formatRow, MB, measureFloor, parseSize, runCli, settleDisk } from './bench-lib';
 
 const { values } = parseArgs({
   options: {
@@ -115,16 +115,16 @@ function backup(): Measured & { files: number; ready: { seconds: number; peakRss
 const floors: number[] = [];
 const created: Measured[] = [];
 const backedUp: ReturnType<typeof backup>[] = [];
+settleDisk();
 await measureFloor(root); // warm the page cache for every measured run
 for (let run = 0; run < runs; run += 1) {
   const floor = await measureFloor(root);
   floors.push(floor.bytes / MB / floor.seconds);
-  if (run % 2 === 0) {
-    created.push(archiveCreate(run));
-    backedUp.push(backup());
-  } else {
-    backedUp.push(backup());
-    created.push(archiveCreate(run));
+  // Each measured step starts with a settled disk (no writeback of the step before).
+  const steps = [() => created.push(archiveCreate(run)), () => backedUp.push(backup())];
+  for (const step of run % 2 === 0 ? steps : steps.reverse()) {
+    settleDisk();
+    step();
   }
 }
 
