@@ -56,18 +56,23 @@ function slowDocker(events: string[], stopMs: number): DockerRuntime {
   return fake as unknown as DockerRuntime;
 }
 
+/** Apps alpha and beta, 40 files each, both stopped while read by a Docker whose stops take 300 ms. */
+async function twoDatabaseApps() {
+  databaseApp('alpha', 40);
+  databaseApp('beta', 40);
+  const events: string[] = [];
+  const runtime = slowDocker(events, 300);
+  const plan = planBackup('apps', ['alpha', 'beta'], await listApps(appsDir, runtime), new Map());
+  return { events, plan, quiescer: new Quiescer(runtime, async () => {}) };
+}
+
 describe('BackupStream with apps that are stopped while read', () => {
   it('begins stopping the next app while the current one is archived, and reads it only once it stopped', async () => {
-    databaseApp('alpha', 40);
-    databaseApp('beta', 40);
-    const events: string[] = [];
-    const runtime = slowDocker(events, 300);
-    const plan = planBackup('apps', ['alpha', 'beta'], await listApps(appsDir, runtime), new Map());
+    const { events, plan, quiescer } = await twoDatabaseApps();
     expect(plan.apps.map((a) => [a.app.id, a.consistency])).toEqual([
       ['alpha', 'stop'],
       ['beta', 'stop'],
     ]);
-    const quiescer = new Quiescer(runtime, async () => {});
     const stream = new BackupStream({
       id: 'test',
       plan,
@@ -104,12 +109,7 @@ describe('BackupStream with apps that are stopped while read', () => {
   });
 
   it('a backup that ends while a stop runs ahead still starts that app again', async () => {
-    databaseApp('alpha', 40);
-    databaseApp('beta', 40);
-    const events: string[] = [];
-    const runtime = slowDocker(events, 300);
-    const plan = planBackup('apps', ['alpha', 'beta'], await listApps(appsDir, runtime), new Map());
-    const quiescer = new Quiescer(runtime, async () => {});
+    const { events, plan, quiescer } = await twoDatabaseApps();
     const controller = new AbortController();
     const stream = new BackupStream({
       id: 'test',
