@@ -13,7 +13,8 @@ import type { StorageTarget } from '../lib/core/storage/storage-target';
 
 export interface RunSpec {
   kind: 'local' | 's3' | 's3-https' | 'sftp';
-  impl: 'driver' | 'floor';
+  /** floor-signed: S3 over HTTP only, one PutObject of the bytes in memory, which the SDK signs. */
+  impl: 'driver' | 'floor' | 'floor-signed';
   op: 'up' | 'down';
   /** The local file uploaded, or written by a download. */
   file: string;
@@ -121,6 +122,14 @@ async function s3Floor(): Promise<() => Promise<void>> {
       : {}),
   });
   const params = { Bucket: spec.where, Key: KEY };
+  if (spec.impl === 'floor-signed') {
+    // Read before the clock starts: the SDK hashes a body it holds and signs the hash, as
+    // the driver does over plain HTTP; the server checks it.
+    const body = readFileSync(spec.file);
+    return async () => {
+      await client.send(new PutObjectCommand({ ...params, Body: body, ContentLength: spec.size }));
+    };
+  }
   if (spec.op === 'up')
     return async () => {
       await client.send(
