@@ -13,6 +13,9 @@ const DATABASE_IMAGE =
 // Host paths that are the machine's, not the app's: never archived.
 const SYSTEM_PATHS = ['/proc', '/sys', '/dev', '/run', '/var/run', '/etc/localtime', '/etc/timezone'];
 
+/** What the inventory asks Docker: where a named volume's data lives (null: unknown). */
+export type VolumeLookup = Pick<DockerRuntime, 'volumeMountpoint'>;
+
 /** A volume of an app as the backup sees it: where its data is on this host. */
 export interface AppVolume {
   /** The folder name inside the archive (`apps/<app>/volumes/<name>`); unique per app. */
@@ -78,7 +81,7 @@ export function defaultProjectName(dirName: string): string {
   return dirName.toLowerCase().replace(/[^a-z0-9_-]/g, '');
 }
 
-async function readApp(appsDir: string, id: string, runtime: DockerRuntime): Promise<AppInfo | null> {
+async function readApp(appsDir: string, id: string, runtime: VolumeLookup): Promise<AppInfo | null> {
   const dir = path.join(appsDir, id);
   const composeName = COMPOSE_FILE_NAMES.find((name) => existsSync(path.join(dir, name)));
   if (!composeName) return null;
@@ -172,7 +175,7 @@ async function readApp(appsDir: string, id: string, runtime: DockerRuntime): Pro
  * Every app under the apps directory: a folder with a Compose file. A broken Compose file
  * marks that app (with the parser's reason) and never breaks the inventory.
  */
-export async function listApps(appsDir: string, runtime: DockerRuntime): Promise<AppInfo[]> {
+export async function listApps(appsDir: string, runtime: VolumeLookup): Promise<AppInfo[]> {
   let names: string[];
   try {
     names = readdirSync(appsDir, { withFileTypes: true })

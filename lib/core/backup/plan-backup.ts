@@ -1,6 +1,6 @@
 import type { ConsistencyMode } from '../apps/app-settings';
 import { type AppInfo, type AppVolume, effectiveConsistency } from '../apps/inventory';
-import { scanTree } from '../apps/scan-tree';
+import { scanTree, type TreeSize } from '../apps/scan-tree';
 import { AppError } from '../errors';
 
 export type BackupScope = 'full' | 'apps';
@@ -42,6 +42,8 @@ export function planBackup(
   requested: string[],
   inventory: AppInfo[],
   overrides: Map<string, ConsistencyMode>,
+  /** Trees measured already, by host path (measureWhileDockerAnswers). */
+  measured: Map<string, TreeSize> = new Map(),
 ): BackupPlan {
   let chosen: AppInfo[];
   const brokenApps: BackupPlan['brokenApps'] = [];
@@ -69,7 +71,7 @@ export function planBackup(
         missing.push(volume);
         continue;
       }
-      const size = scanTree(volume.hostPath);
+      const size = measured.get(volume.hostPath) ?? scanTree(volume.hostPath);
       sqliteFound ||= size.sqliteFiles.length > 0;
       volumes.push({ ...volume, hostPath: volume.hostPath, entryType: volume.entryType, files: size.files, bytes: size.bytes });
     }

@@ -14,6 +14,7 @@ import { formatBytes } from '../util/format-bytes';
 import type { BackupRequest } from './backup-request';
 import { BackupStream } from './backup-stream';
 import { signManifest } from './manifest';
+import { measureWhileDockerAnswers } from './measure-ahead';
 import { type BackupPlan, planBackup } from './plan-backup';
 import { Quiescer } from './quiesce';
 import { archiveKey, ensureRepository, manifestKey, putSmallObject } from './repository';
@@ -75,6 +76,11 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
   const targetRow = await db.target.findUnique({ where: { name: request.target } });
   if (!targetRow) throw new AppError('not_found', `There is no target named "${request.target}".`);
   const runtime = new DockerRuntime(env.dockerBin);
+  const measured = await measureWhileDockerAnswers(
+    env.appsDir,
+    runtime,
+    (appId) => request.scope === 'full' || request.apps.includes(appId),
+  );
   const inventory = await listApps(env.appsDir, runtime);
   // Known from the inventory's docker calls when it made any (no extra call then).
   const availability = await runtime.availability();
@@ -82,7 +88,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
     const why = availability === 'missing' ? `no docker CLI was found at "${env.dockerBin}"` : 'the Docker daemon is not running';
     await log(`Docker is not available (${why}): apps are treated as not running and archived as they are.`, 'warn');
   }
-  const plan = planBackup(request.scope, request.apps, inventory, await getConsistencyOverrides(db));
+  const plan = planBackup(request.scope, request.apps, inventory, await getConsistencyOverrides(db), measured);
   for (const broken of plan.brokenApps) await log(`Skipping the app ${broken.id}: ${broken.error}`, 'warn');
   const appIds = plan.apps.map((a) => a.app.id);
   const target = await openTarget(db, instanceKey, request.target);

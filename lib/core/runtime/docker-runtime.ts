@@ -59,6 +59,7 @@ function parseContainers(stdout: string): ContainerState[] {
  */
 export class DockerRuntime {
   private availabilityCache: RuntimeAvailability | null = null;
+  private readonly mountpoints = new Map<string, Promise<string | null>>();
 
   constructor(private readonly bin: string) {}
 
@@ -147,8 +148,20 @@ export class DockerRuntime {
     }
   }
 
-  /** Where a named volume's data lives on the host, or null when Docker does not know it. */
-  async volumeMountpoint(volumeName: string): Promise<string | null> {
+  /**
+   * Where a named volume's data lives on the host, or null when Docker does not know it.
+   * Asked once per volume and runtime: a caller may ask ahead (see prefetch) and again later.
+   */
+  volumeMountpoint(volumeName: string): Promise<string | null> {
+    let answer = this.mountpoints.get(volumeName);
+    if (!answer) {
+      answer = this.inspectVolume(volumeName);
+      this.mountpoints.set(volumeName, answer);
+    }
+    return answer;
+  }
+
+  private async inspectVolume(volumeName: string): Promise<string | null> {
     try {
       const inspected = await this.tryRun(['volume', 'inspect', volumeName]);
       if (!inspected) return null;
