@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchedule } from '@/lib/core/schedules/schedules';
 import { createTarget } from '@/lib/core/targets/targets';
+import { insertBackupRow } from '@/test/helpers/catalog-rows';
 import { hoursAgo, NOW } from '@/test/helpers/health-history';
 import { createTempInstance, type TempInstance } from '@/test/helpers/temp-instance';
 import { getBackupHealth } from './backup-health';
@@ -16,23 +17,8 @@ let instance: TempInstance;
 let appsDir: string;
 let targetId: string;
 
-async function addBackup(hours: number, data: Record<string, unknown> = {}) {
-  const id = randomBytes(16).toString('hex');
-  await instance.db.backup.create({
-    data: {
-      id,
-      targetId,
-      scope: 'apps',
-      apps: JSON.stringify(['notes']),
-      status: 'succeeded',
-      objectKey: `archives/${id}.cob`,
-      startedAt: hoursAgo(hours + 0.1),
-      finishedAt: hoursAgo(hours),
-      sha256: 'a'.repeat(64),
-      ...data,
-    },
-  });
-  return id;
+function addBackup(hours: number, data: Record<string, unknown> = {}): Promise<string> {
+  return insertBackupRow(instance.db, { targetId, startedAt: hoursAgo(hours + 0.1), finishedAt: hoursAgo(hours), ...data });
 }
 
 beforeAll(async () => {

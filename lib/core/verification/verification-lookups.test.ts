@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelJob } from '@/lib/core/jobs/cancel-job';
 import { enqueueJob } from '@/lib/core/jobs/enqueue-job';
 import { createTarget } from '@/lib/core/targets/targets';
+import { insertBackupRow } from '@/test/helpers/catalog-rows';
 import { createTempInstance, type TempInstance } from '@/test/helpers/temp-instance';
 import { startVerification } from './start-verification';
 import { getVerificationForJob, latestVerificationsOf } from './verification-lookups';
@@ -12,22 +13,8 @@ import { getVerificationForJob, latestVerificationsOf } from './verification-loo
 let instance: TempInstance;
 let targetId: string;
 
-async function addBackup(): Promise<string> {
-  const id = randomBytes(16).toString('hex');
-  await instance.db.backup.create({
-    data: {
-      id,
-      targetId,
-      scope: 'apps',
-      apps: JSON.stringify(['notes']),
-      status: 'succeeded',
-      objectKey: `archives/${id}.cob`,
-      startedAt: new Date(Date.now() - 60_000),
-      finishedAt: new Date(),
-      sha256: 'a'.repeat(64),
-    },
-  });
-  return id;
+function addBackup(): Promise<string> {
+  return insertBackupRow(instance.db, { targetId, startedAt: new Date(Date.now() - 60_000), finishedAt: new Date() });
 }
 
 beforeAll(async () => {
