@@ -3,22 +3,14 @@ import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import type { E2eAppsEnv } from './fixtures/backup-apps';
-import { ensureSetUp, signIn } from './pages/session';
+import { signedInSpec } from './pages/session';
 
 test.describe.configure({ mode: 'serial' });
 
 const appsEnv = JSON.parse(process.env.E2E_APPS_ENV ?? '{}') as E2eAppsEnv;
 const dataDir = process.env.E2E_DATA_DIR ?? '';
 
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  await ensureSetUp(page);
-  await page.close();
-});
-test.beforeEach(async ({ page }) => {
-  test.setTimeout(120_000);
-  await signIn(page);
-});
+signedInSpec(120_000);
 
 function appCard(page: Page, id: string) {
   return page.getByRole('region', { name: `App ${id}`, exact: true });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import type { StandinState } from '../test/helpers/docker-standin';
 import type { E2eAppsEnv } from './fixtures/backup-apps';
-import { ensureSetUp, signIn } from './pages/session';
+import { signedInSpec, signIn } from './pages/session';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -16,16 +16,8 @@ const PAGE_1 = '# Page 1\n\nlorem ipsum \n';
 
 let backupId = '';
 
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  await ensureSetUp(page);
-  await page.close();
-});
-test.beforeEach(async ({ page }) => {
-  // Sign-in may wait out first-run.spec.ts's one-minute lock.
-  test.setTimeout(240_000);
-  await signIn(page);
-});
+// Sign-in may wait out first-run.spec.ts's one-minute lock.
+signedInSpec(240_000);
 
 /** The stand-in docker CLI's record of containers stopped and started: "stop notes app". */
 function dockerLifecycle(): string[] {

@@ -1,21 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Locator, test } from '@playwright/test';
-import { ensureSetUp, signIn } from './pages/session';
+import { signedInSpec } from './pages/session';
 
 test.describe.configure({ mode: 'serial' });
 
 const dataDir = process.env.E2E_DATA_DIR ?? '';
 
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  await ensureSetUp(page);
-  await page.close();
-});
-test.beforeEach(async ({ page }) => {
-  test.setTimeout(120_000);
-  await signIn(page);
-});
+signedInSpec(120_000);
 
 /** "Sun, 29 Nov 2026, 02:00 CET": a wall-clock time in Berlin (CET or CEST, as the server's ICU names them). */
 const berlinTime = (weekday: string, time: string) =>

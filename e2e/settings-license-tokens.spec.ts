@@ -1,17 +1,10 @@
 import { expect, type Page, test } from '@playwright/test';
 import { issueTestLicense } from './pages/license';
-import { ensureSetUp, signIn } from './pages/session';
+import { signedInSpec } from './pages/session';
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  await ensureSetUp(page);
-  await page.close();
-});
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
+signedInSpec();
 
 const licenseRegion = (page: Page) => page.getByRole('region', { name: /^License/ });
 const tokensRegion = (page: Page) => page.getByRole('region', { name: 'API tokens' });

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { issueTestLicense } from './pages/license';
-import { ensureSetUp, signIn } from './pages/session';
+import { signedInSpec, signIn } from './pages/session';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -11,16 +11,8 @@ const FIX_PATH = /^\/(backups\/new|backups\/[0-9a-f]{32}|schedules|targets\/[0-9
 
 let backupId = '';
 
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  await ensureSetUp(page);
-  await page.close();
-});
-test.beforeEach(async ({ page }) => {
-  // Sign-in may wait out first-run.spec.ts's one-minute lock; a dry run reads the whole backup.
-  test.setTimeout(240_000);
-  await signIn(page);
-});
+// A dry run reads the whole backup.
+signedInSpec(240_000);
 // The specs share one server: leave it without a license, as found.
 test.afterAll(async ({ browser }) => {
   const page = await browser.newPage();
@@ -58,6 +50,15 @@ async function verifyJobIds(page: Page): Promise<string[]> {
 }
 
 const historyRow = (page: Page) => page.locator(`tr[data-backup-id="${backupId}"]`);
+
+/** Pro+ installed and the history shown; returns the verify jobs known before the test acts. */
+async function historyWithProPlus(page: Page): Promise<string[]> {
+  expect(backupId).not.toBe('');
+  await installProPlus(page);
+  const before = await verifyJobIds(page);
+  await page.goto('/backups');
+  return before;
+}
 
 test('without a license, "Run checks…" explains the Pro+ requirement and queues nothing', async ({ page }) => {
   await removeLicense(page);
@@ -105,10 +106,7 @@ test('without a license, "Run checks…" explains the Pro+ requirement and queue
 test('a license removed after the page was shown: the server refuses, the dialog says why, nothing is queued', async ({
   page,
 }) => {
-  expect(backupId).not.toBe('');
-  await installProPlus(page);
-  const before = await verifyJobIds(page);
-  await page.goto('/backups');
+  const before = await historyWithProPlus(page);
   const other = await page.context().newPage();
   await removeLicense(other);
   await other.close();
@@ -127,10 +125,7 @@ test('a license removed after the page was shown: the server refuses, the dialog
 test('with Pro+, checks with a dry-run restore from the history: each passes live on the job page, then on the backup page and the row; a second request is refused while it runs', async ({
   page,
 }) => {
-  expect(backupId).not.toBe('');
-  await installProPlus(page);
-  const before = await verifyJobIds(page);
-  await page.goto('/backups');
+  const before = await historyWithProPlus(page);
   // A second tab, ready to ask for the same backup while the first verification runs.
   const second = await page.context().newPage();
   await second.goto('/backups');

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { ADMIN, SetupPage } from './auth-pages';
 
 /** Completes first-run setup when this spec runs on a fresh instance (it may run alone). */
@@ -22,4 +22,21 @@ export async function signIn(page: Page): Promise<void> {
     await page.waitForTimeout((Number(response.headers()['retry-after']) || 5) * 1000);
   }
   throw new Error('sign-in stayed rate-limited');
+}
+
+/**
+ * The hooks a signed-in spec starts with: first-run setup once (the spec may run alone),
+ * then a signed-in context for every test, which may take `timeoutMs` (sign-in may wait out
+ * first-run.spec.ts's one-minute lock).
+ */
+export function signedInSpec(timeoutMs?: number): void {
+  test.beforeAll(async ({ browser }) => {
+    const page = await browser.newPage();
+    await ensureSetUp(page);
+    await page.close();
+  });
+  test.beforeEach(async ({ page }) => {
+    if (timeoutMs) test.setTimeout(timeoutMs);
+    await signIn(page);
+  });
 }
