@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
@@ -67,6 +68,43 @@ describeStorageContract('S3 (radosgw)', () => contractSubject('http'));
 // The same radosgw over HTTPS, as every cloud S3 is: there, payloads go unsigned (TLS protects
 // them in transit), over plain HTTP each request carries its body's SHA-256 for the server.
 describeStorageContract('S3 over HTTPS (radosgw)', () => contractSubject('https'));
+
+describe('S3: how each request vouches for its body', () => {
+  it('over plain HTTP every part carries its SHA-256 for the server to check; over HTTPS none is hashed', async () => {
+    const MiB = 1024 * 1024;
+    const data = randomBytes(20 * MiB); // three parts of 8, 8 and 4 MiB
+    const partHashes = [0, 8, 16].map((at) =>
+      createHash('sha256')
+        .update(data.subarray(at * MiB, Math.min(data.length, (at + 8) * MiB)))
+        .digest('hex'),
+    );
+    for (const [over, expected] of [
+      ['http', partHashes],
+      ['https', ['UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD']],
+    ] as const) {
+      const { target } = await contractSubject(over);
+      const sent: string[] = [];
+      // The target's own SDK client (private): what each UploadPart was signed with.
+      (target as unknown as { client: S3Client }).client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const headers = (args.request as { headers: Record<string, string> }).headers;
+          if (context.commandName === 'UploadPartCommand') sent.push(headers['x-amz-content-sha256'] ?? 'none');
+          return next(args);
+        },
+        { step: 'finalizeRequest', name: 'testSeePayloadHeader' },
+      );
+      async function* pieces(): AsyncGenerator<Buffer> {
+        for (let at = 0; at < data.length; at += MiB) yield data.subarray(at, at + MiB);
+      }
+      await target.put('vouch/object.bin', pieces(), { sizeHint: data.length });
+      expect(sent).toEqual(expected); // radosgw refuses a part whose signed SHA-256 does not match
+      const back: Buffer[] = [];
+      for await (const piece of await target.get('vouch/object.bin')) back.push(Buffer.from(piece));
+      expect(Buffer.concat(back).equals(data)).toBe(true);
+      await target.close();
+    }
+  }, 120_000);
+});
 
 describe('S3: errors a user would see', () => {
   it.each<[string, Partial<S3TargetConfig>, string, RegExp]>([
