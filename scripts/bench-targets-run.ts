@@ -142,7 +142,7 @@ async function s3Floor(): Promise<() => Promise<void>> {
   };
 }
 
-/** ssh2's own fastPut / fastGet (64 requests of 32 KiB in flight). */
+/** ssh2's own fastPut / fastGet (64 requests of 32 KiB in flight); an upload is then fsynced. */
 async function sftpFloor(): Promise<() => Promise<void>> {
   const { Client } = await import('ssh2');
   const settings = spec.sftp ?? {};
@@ -165,6 +165,14 @@ async function sftpFloor(): Promise<() => Promise<void>> {
         ? sftp.fastPut(spec.file, remote, done(resolve, reject))
         : sftp.fastGet(remote, spec.file, done(resolve, reject)),
     );
+    // Uploads end on disk, as the driver's (and the local floor's) do: fastPut does not flush.
+    if (spec.op === 'up') {
+      const handle = await new Promise<Buffer>((resolve, reject) =>
+        sftp.open(remote, 'r+', (error, h) => (error ? reject(error) : resolve(h))),
+      );
+      await new Promise<void>((resolve, reject) => sftp.ext_openssh_fsync(handle, done(resolve, reject)));
+      await new Promise<void>((resolve, reject) => sftp.close(handle, done(resolve, reject)));
+    }
     ssh.end();
   };
 }
