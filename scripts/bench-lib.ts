@@ -148,7 +148,8 @@ export function runCli(
   env: Record<string, string> = {},
 ): { seconds: number; summary: Record<string, number | string> } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [path.resolve('bin/cloudos-backup.mjs'), ...args, '--json'], {
+  // The package's bin, as an installed CLI runs (one Node process).
+  const result = spawnSync(path.resolve('bin/cloudos-backup'), [...args, '--json'], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
     env: { ...process.env, ...env },

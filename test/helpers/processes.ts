@@ -11,8 +11,17 @@ export interface RunResult {
 
 /** Runs the real CLI (bin/cloudos-backup.mjs) against a data directory. */
 export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<RunResult> {
+  return run(process.execPath, [path.join(ROOT, 'bin', 'cloudos-backup.mjs'), ...args], env, stdin);
+}
+
+/** Runs the CLI through an executable launcher, as the package's bin (bin/cloudos-backup). */
+export function runInstalledCli(launcher: string, args: string[], env: Record<string, string>): Promise<RunResult> {
+  return run(launcher, args, env);
+}
+
+function run(command: string, args: string[], env: Record<string, string>, stdin?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'cloudos-backup.mjs'), ...args], {
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
