@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listApps } from '../apps/inventory';
 import type { ComposeProject, ContainerState, DockerRuntime } from '../runtime/docker-runtime';
 import { sleep } from '../util/sleep';
-import { BackupStream } from './backup-stream';
-import { planBackup } from './plan-backup';
+import { archiveOrder, BackupStream } from './backup-stream';
+import { type BackupPlan, type PlannedApp, planBackup } from './plan-backup';
 import { Quiescer } from './quiesce';
 
 let appsDir: string;
@@ -23,6 +23,14 @@ function databaseApp(id: string, files: number): void {
     path.join(appsDir, id, 'compose.yaml'),
     'services:\n  db:\n    image: postgres:16\n    volumes: [./data:/data]\n',
   );
+  for (let i = 0; i < files; i += 1) writeFileSync(path.join(data, `file-${i}.bin`), Buffer.alloc(64 * 1024, i));
+}
+
+/** An app without a database (image or SQLite file), so it is archived live. */
+function liveApp(id: string, files: number): void {
+  const data = path.join(appsDir, id, 'data');
+  mkdirSync(data, { recursive: true });
+  writeFileSync(path.join(appsDir, id, 'compose.yaml'), 'services:\n  web:\n    image: nginx:1\n    volumes: [./data:/data]\n');
   for (let i = 0; i < files; i += 1) writeFileSync(path.join(data, `file-${i}.bin`), Buffer.alloc(64 * 1024, i));
 }
 
@@ -65,6 +73,72 @@ async function twoDatabaseApps() {
   const plan = planBackup('apps', ['alpha', 'beta'], await listApps(appsDir, runtime), new Map());
   return { events, plan, quiescer: new Quiescer(runtime, async () => {}) };
 }
+
+/** Reads a BackupStream to its end as a target would, noting which app each file belongs to. */
+async function archive(plan: BackupPlan, quiescer: Quiescer, events: string[]): Promise<BackupStream> {
+  const stream = new BackupStream({
+    id: 'test',
+    plan,
+    createdAt: new Date(),
+    quiescer,
+    snapshotSystem: async () => {
+      throw new Error('not a full backup');
+    },
+    onPhase: () => {},
+    onProgress: ({ currentPath }) => {
+      const match = /^apps\/(\w+)\/volumes\/data\/file-/.exec(currentPath);
+      if (match) events.push(`${match[1]} file`);
+    },
+    onWarning: (message) => events.push(`warning: ${message}`),
+  });
+  for await (const _piece of stream.stream()) {
+    // consumed as a target would
+  }
+  await quiescer.restartAll();
+  return stream;
+}
+
+describe('BackupStream archive order', () => {
+  it('archives an app that is stopped before a live one, so that it starts again while the live one is read', async () => {
+    liveApp('alpha', 40);
+    databaseApp('beta', 40);
+    const events: string[] = [];
+    const runtime = slowDocker(events, 50);
+    const plan = planBackup('apps', ['alpha', 'beta'], await listApps(appsDir, runtime), new Map());
+    expect(plan.apps.map((a) => [a.app.id, a.consistency])).toEqual([
+      ['alpha', 'live'],
+      ['beta', 'stop'],
+    ]);
+    const quiescer = new Quiescer(runtime, async () => {});
+    const stream = await archive(plan, quiescer, events);
+
+    const first = (label: string) => events.indexOf(label);
+    const last = (label: string) => events.lastIndexOf(label);
+    expect(first('stop beta done')).toBeLessThan(first('beta file'));
+    expect(last('beta file')).toBeLessThan(first('alpha file'));
+    expect(first('start beta')).toBeGreaterThan(last('beta file'));
+    expect(first('start beta')).toBeLessThan(last('alpha file'));
+    expect(events.filter((e) => e === 'alpha file')).toHaveLength(40);
+    expect(events.filter((e) => e === 'beta file')).toHaveLength(40);
+    // The manifest lists the apps in the plan's order, with what each holds (40 data files
+    // and the compose file).
+    expect(stream.contents?.apps.map((a) => [a.id, a.files])).toEqual([
+      ['alpha', 41],
+      ['beta', 41],
+    ]);
+    expect(quiescer.pending()).toEqual([]);
+  });
+
+  it('moves the last live app behind a final stopped app, and otherwise keeps the plan order', () => {
+    const planned = (id: string, consistency: 'stop' | 'live') => ({ app: { id }, consistency }) as PlannedApp;
+    const ids = (apps: PlannedApp[]) => archiveOrder(apps).map((a) => a.app.id);
+    expect(ids([planned('a', 'stop'), planned('b', 'live')])).toEqual(['a', 'b']);
+    expect(ids([planned('a', 'stop'), planned('b', 'stop')])).toEqual(['a', 'b']);
+    expect(ids([planned('a', 'live'), planned('b', 'live'), planned('c', 'stop')])).toEqual(['a', 'c', 'b']);
+    expect(ids([planned('a', 'live'), planned('b', 'stop'), planned('c', 'stop')])).toEqual(['b', 'c', 'a']);
+    expect(ids([])).toEqual([]);
+  });
+});
 
 describe('BackupStream with apps that are stopped while read', () => {
   it('begins stopping the next app while the current one is archived, and reads it only once it stopped', async () => {

@@ -47,11 +47,14 @@ export class BackupStream {
 
   async *stream(): AsyncGenerator<Buffer> {
     const { plan, quiescer } = this.options;
-    const apps: ManifestApp[] = [];
-    for (const [index, planned] of plan.apps.entries()) {
+    const archived = new Map<string, ManifestApp>();
+    const order = archiveOrder(plan.apps);
+    for (const [index, planned] of order.entries()) {
       this.current = null;
-      apps.push(yield* this.app(planned, quiescer, plan.apps[index + 1]));
+      archived.set(planned.app.id, yield* this.app(planned, quiescer, order[index + 1]));
     }
+    // Listed in the plan's (the inventory's) order, whatever order they were archived in.
+    const apps = plan.apps.map((planned) => archived.get(planned.app.id) as ManifestApp);
     let system: BackupContents['system'] = null;
     if (plan.includeSystem) {
       this.options.onPhase('Archiving the system database, settings and accounts', 'system');
@@ -163,4 +166,17 @@ export class BackupStream {
       bytes: this.packer.result.bytes - startBytes,
     };
   }
+}
+
+/**
+ * The plan's order, except that an app in stop mode does not come last when an app in live
+ * mode can follow it: that live app moves to the end, so the stopped app's containers start
+ * again while it is read, instead of the backup waiting for them once the data ends (a
+ * database container can take seconds to start).
+ */
+export function archiveOrder(apps: PlannedApp[]): PlannedApp[] {
+  if (apps.at(-1)?.consistency !== 'stop') return apps;
+  const live = apps.findLastIndex((a) => a.consistency === 'live');
+  if (live < 0) return apps;
+  return [...apps.slice(0, live), ...apps.slice(live + 1), apps[live] as PlannedApp];
 }
