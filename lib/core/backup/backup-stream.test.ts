@@ -74,8 +74,11 @@ async function twoDatabaseApps() {
   return { events, plan, quiescer: new Quiescer(runtime, async () => {}) };
 }
 
-/** Reads a BackupStream to its end as a target would, noting which app each file belongs to. */
-async function archive(plan: BackupPlan, quiescer: Quiescer, events: string[]): Promise<BackupStream> {
+/**
+ * Reads a BackupStream to its end as a target would, noting which app each file belongs to;
+ * `first` and `last` find an event's place in the timeline.
+ */
+async function archive(plan: BackupPlan, quiescer: Quiescer, events: string[]) {
   const stream = new BackupStream({
     id: 'test',
     plan,
@@ -95,7 +98,9 @@ async function archive(plan: BackupPlan, quiescer: Quiescer, events: string[]): 
     // consumed as a target would
   }
   await quiescer.restartAll();
-  return stream;
+  const first = (label: string) => events.indexOf(label);
+  const last = (label: string) => events.lastIndexOf(label);
+  return { stream, first, last };
 }
 
 describe('BackupStream archive order', () => {
@@ -110,10 +115,7 @@ describe('BackupStream archive order', () => {
       ['beta', 'stop'],
     ]);
     const quiescer = new Quiescer(runtime, async () => {});
-    const stream = await archive(plan, quiescer, events);
-
-    const first = (label: string) => events.indexOf(label);
-    const last = (label: string) => events.lastIndexOf(label);
+    const { stream, first, last } = await archive(plan, quiescer, events);
     expect(first('stop beta done')).toBeLessThan(first('beta file'));
     expect(last('beta file')).toBeLessThan(first('alpha file'));
     expect(first('start beta')).toBeGreaterThan(last('beta file'));
@@ -147,28 +149,7 @@ describe('BackupStream with apps that are stopped while read', () => {
       ['alpha', 'stop'],
       ['beta', 'stop'],
     ]);
-    const stream = new BackupStream({
-      id: 'test',
-      plan,
-      createdAt: new Date(),
-      quiescer,
-      snapshotSystem: async () => {
-        throw new Error('not a full backup');
-      },
-      onPhase: () => {},
-      onProgress: ({ currentPath }) => {
-        const match = /^apps\/(\w+)\/volumes\/data\/file-/.exec(currentPath);
-        if (match) events.push(`${match[1]} file`);
-      },
-      onWarning: (message) => events.push(`warning: ${message}`),
-    });
-    for await (const _piece of stream.stream()) {
-      // consumed as a target would
-    }
-    await quiescer.restartAll();
-
-    const first = (label: string) => events.indexOf(label);
-    const last = (label: string) => events.lastIndexOf(label);
+    const { first, last } = await archive(plan, quiescer, events);
     // Each app is read only after its stop finished, and started again after its last file.
     expect(first('stop alpha done')).toBeLessThan(first('alpha file'));
     expect(first('stop beta done')).toBeLessThan(first('beta file'));
