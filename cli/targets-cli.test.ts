@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -78,6 +78,65 @@ describe('cloudos-backup targets', () => {
     const passed = await runCli(['targets', 'test', 'Ceph', '--json'], env);
     expect([passed.code, JSON.parse(passed.stdout).ok]).toEqual([0, true]);
   }, 60_000);
+
+  it('adds an S3 target over HTTPS: untrusted without --ca-certificate-file, working with it', async () => {
+    // "Without the CA" must really be without it: Node would also trust a CA named by
+    // NODE_EXTRA_CA_CERTS (this machine sets it to the system bundle); empty means none.
+    const untrusting = { ...env, NODE_EXTRA_CA_CERTS: '' };
+    const tlsBucket = await createTestBucket(s3, 'cli-tls');
+    const args = (name: string) => [
+      'targets',
+      'add',
+      's3',
+      name,
+      '--endpoint',
+      s3.S3_TLS_ENDPOINT ?? '',
+      '--region',
+      'us-east-1',
+      '--bucket',
+      tlsBucket,
+      '--access-key-id',
+      s3.S3_ACCESS_KEY_ID ?? '',
+      '--secret-access-key-file',
+      file('tls-secret', `${s3.S3_SECRET_ACCESS_KEY}\n`),
+    ];
+    expect((await runCli(args('Radosgw TLS no CA'), untrusting)).code).toBe(0);
+    const untrusted = await runCli(['targets', 'test', 'Radosgw TLS no CA', '--json'], untrusting);
+    expect(untrusted.code).toBe(1);
+    expect(JSON.parse(untrusted.stdout)).toEqual({
+      ok: false,
+      steps: [
+        {
+          step: 'write',
+          ok: false,
+          message: `The S3 endpoint ${s3.S3_TLS_ENDPOINT} presented a certificate this server does not trust (self-signed certificate). If it uses a self-signed certificate or a private CA, add that CA certificate to the target (CA certificate field; \`--ca-certificate-file\` in the CLI).`,
+        },
+      ],
+    });
+
+    const missing = await runCli([...args('Radosgw TLS'), '--ca-certificate-file', path.join(dir, 'no-such.pem')], untrusting);
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      `cloudos-backup: cannot read the CA certificate file ${path.join(dir, 'no-such.pem')}: ENOENT\n`,
+    ]);
+    const added = await runCli([...args('Radosgw TLS'), '--ca-certificate-file', s3.S3_TLS_CA ?? '', '--json'], untrusting);
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout).config.caCertificate).toBe(`${readFileSync(s3.S3_TLS_CA ?? '', 'utf8').trim()}\n`);
+    const trusted = await runCli(['targets', 'test', 'Radosgw TLS'], untrusting);
+    expect([trusted.code, trusted.stdout]).toEqual([0, 'ok     write\nok     read\nok     list\nok     delete\n']);
+    const list = await runCli(['targets', 'list'], untrusting);
+    expect(list.stdout).not.toContain('BEGIN CERTIFICATE');
+
+    const notPem = await runCli([...args('Radosgw TLS 2'), '--ca-certificate-file', file('notes.txt', 'my CA\n')], untrusting);
+    expect([notPem.code, notPem.stderr]).toEqual([
+      1,
+      'cloudos-backup: Paste the CA certificate in PEM form (-----BEGIN CERTIFICATE----- …).\n',
+    ]);
+    const names = JSON.parse((await runCli(['targets', 'list', '--json'], untrusting)).stdout).map(
+      (t: { name: string }) => t.name,
+    );
+    expect(names).not.toContain('Radosgw TLS 2');
+  }, 90_000);
 
   it('adds an SFTP target with a password from a file, never showing it', async () => {
     const added = await runCli(

@@ -15,7 +15,7 @@ export const PASSPHRASE_USAGE = `Usage: cloudos-backup passphrase change --curre
   Re-wraps the backup master key under a new passphrase; every backup stays restorable.`;
 
 export const TARGETS_USAGE = `Usage: cloudos-backup targets add local NAME --path P [--keep N]
-       cloudos-backup targets add s3 NAME [--endpoint URL] --region R --bucket B --access-key-id K --secret-access-key-file F [--prefix P] [--keep N]
+       cloudos-backup targets add s3 NAME [--endpoint URL] --region R --bucket B --access-key-id K --secret-access-key-file F [--prefix P] [--ca-certificate-file F] [--keep N]
        cloudos-backup targets add sftp NAME --host H [--port N] --username U (--password-file F | --private-key-file F [--key-passphrase-file F]) --remote-path P [--keep N]
        cloudos-backup targets list [--json]
        cloudos-backup targets test NAME [--json]

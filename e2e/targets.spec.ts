@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { createRemoteDir, startSshd } from '../test/helpers/services';
+import { createRemoteDir, createTestBucket, startRadosgw, startSshd } from '../test/helpers/services';
 import { ensureSetUp, signIn } from './pages/session';
 import { TargetsPage } from './pages/targets-page';
 
@@ -122,6 +122,60 @@ test('a changed SFTP host key is refused until the user trusts the new one', asy
   // Trusting re-runs the test, which now passes.
   await targets.expectAllStepsPassed(steps);
   await expect(warning).toBeHidden();
+});
+
+test('an S3 target over HTTPS with a self-signed certificate works once its CA certificate is pasted', async ({ page }) => {
+  const s3 = startRadosgw();
+  const bucket = await createTestBucket(s3, 'e2e-tls');
+  const targets = new TargetsPage(page);
+  await page.goto('/targets/new');
+  await page.getByLabel('S3-compatible storage').check();
+  await page.getByLabel('Name', { exact: true }).fill('E2E MinIO');
+  await page.getByLabel('Endpoint', { exact: true }).fill(s3.S3_TLS_ENDPOINT ?? '');
+  await page.getByLabel('Bucket', { exact: true }).fill(bucket);
+  await page.getByLabel('Access key ID', { exact: true }).fill(s3.S3_ACCESS_KEY_ID ?? '');
+  await page.getByLabel('Secret access key', { exact: true }).fill(s3.S3_SECRET_ACCESS_KEY ?? '');
+  const ca = page.getByLabel('CA certificate (optional)');
+  await ca.fill('my home CA');
+  await page.getByRole('button', { name: 'Add target' }).click();
+  await expect(ca).toHaveAttribute('aria-invalid', 'true');
+  await expect(ca).toHaveAccessibleDescription(/Paste the CA certificate in PEM form \(-----BEGIN CERTIFICATE----- …\)\./);
+  await ca.fill('');
+  await page.getByRole('button', { name: 'Add target' }).click();
+  await expect(page).toHaveURL(/\/targets$/);
+
+  // Without the CA the server's certificate is not trusted: the test says so and how to fix it.
+  const steps = await targets.test('E2E MinIO');
+  const write = steps.getByRole('listitem').filter({ hasText: 'Write a probe file' });
+  await expect(write).toContainText('Write a probe file: failed');
+  await expect(write).toContainText(
+    `The S3 endpoint ${s3.S3_TLS_ENDPOINT} presented a certificate this server does not trust (self-signed certificate).`,
+  );
+
+  const pem = readFileSync(s3.S3_TLS_CA ?? '', 'utf8');
+  await page.goto('/targets');
+  await page.getByRole('link', { name: 'Edit E2E MinIO' }).click();
+  await page.getByLabel('CA certificate (optional)').fill(pem);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page).toHaveURL(/\/targets$/);
+  await targets.expectAllStepsPassed(await targets.test('E2E MinIO'));
+  expect(await page.content()).not.toContain(s3.S3_SECRET_ACCESS_KEY);
+
+  // The certificate is shown back on edit; emptying the field removes it again.
+  await page.goto('/targets');
+  await page.getByRole('link', { name: 'Edit E2E MinIO' }).click();
+  await expect(page.getByLabel('CA certificate (optional)')).toHaveValue(`${pem.trim()}\n`);
+  await page.getByLabel('CA certificate (optional)').fill('');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page).toHaveURL(/\/targets$/);
+  const db = new Database(path.join(process.env.E2E_DATA_DIR ?? '', 'cloudos.db'), { readonly: true });
+  const { config } = db.prepare('SELECT config FROM Target WHERE name = ?').get('E2E MinIO') as { config: string };
+  db.close();
+  expect(JSON.parse(config)).not.toHaveProperty('caCertificate');
+
+  await page.getByRole('button', { name: 'Delete E2E MinIO' }).click();
+  await page.getByRole('dialog', { name: 'Delete target “E2E MinIO”?' }).getByRole('button', { name: 'Delete target' }).click();
+  await expect(targets.table).not.toContainText('E2E MinIO');
 });
 
 test('delete targets: plainly, and together with their catalog backups', async ({ page }) => {

@@ -17,6 +17,7 @@ const ADD_OPTIONS = {
   'access-key-id': { type: 'string' },
   'secret-access-key-file': { type: 'string' },
   prefix: { type: 'string' },
+  'ca-certificate-file': { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
   username: { type: 'string' },
@@ -45,6 +46,7 @@ function buildInput(kind: string | undefined, name: string | undefined, v: Recor
     case 's3': {
       const secretFile = s('secret-access-key-file');
       if (!secretFile) throw new UsageError('--secret-access-key-file is required');
+      const caFile = s('ca-certificate-file');
       return {
         kind,
         name,
@@ -54,6 +56,7 @@ function buildInput(kind: string | undefined, name: string | undefined, v: Recor
         accessKeyId: s('access-key-id'),
         secretAccessKey: readSecretFile(secretFile, 'secret access key'),
         prefix: s('prefix'),
+        caCertificate: caFile ? readTextFile(caFile, 'CA certificate') : undefined,
         keepLast,
       };
     }
@@ -67,7 +70,7 @@ function buildInput(kind: string | undefined, name: string | undefined, v: Recor
         ? { method: 'password', password: readSecretFile(passwordFile, 'password') }
         : {
             method: 'key',
-            privateKey: readKeyFile(keyFile as string),
+            privateKey: readTextFile(keyFile as string, 'private key'),
             ...(keyPassphraseFile ? { passphrase: readSecretFile(keyPassphraseFile, 'key passphrase') } : {}),
           };
       return {
@@ -88,13 +91,14 @@ function buildInput(kind: string | undefined, name: string | undefined, v: Recor
   }
 }
 
-function readKeyFile(file: string): string {
+/** A whole PEM file (a key or a certificate), kept as it is. */
+function readTextFile(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
     throw new AppError(
       'invalid_input',
-      `cannot read the private key file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
 }

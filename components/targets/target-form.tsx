@@ -18,7 +18,7 @@ const KINDS: { kind: TargetKind; label: string }[] = [
 // The fields each form shows; an error for any other field is shown above the form.
 const SHOWN_FIELDS: Record<TargetKind, string[]> = {
   local: ['name', 'keepLast', 'path'],
-  s3: ['name', 'keepLast', 'endpoint', 'region', 'bucket', 'accessKeyId', 'secretAccessKey', 'prefix'],
+  s3: ['name', 'keepLast', 'endpoint', 'region', 'bucket', 'accessKeyId', 'secretAccessKey', 'prefix', 'caCertificate'],
   sftp: ['name', 'keepLast', 'host', 'port', 'username', 'auth.password', 'auth.privateKey', 'auth.passphrase', 'remotePath'],
 };
 

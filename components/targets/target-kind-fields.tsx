@@ -67,6 +67,16 @@ export function S3Fields({ target, errors }: KindFieldsProps) {
         placeholder="cloudos"
         error={errors.prefix}
       />
+      <TargetField
+        name="caCertificate"
+        label="CA certificate (optional)"
+        multiline
+        spellCheck={false}
+        defaultValue={c.caCertificate}
+        placeholder="-----BEGIN CERTIFICATE-----"
+        hint="Only for an HTTPS endpoint with a self-signed certificate or a private CA: paste the CA certificate (PEM)."
+        error={errors.caCertificate}
+      />
     </>
   );
 }

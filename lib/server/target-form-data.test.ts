@@ -37,6 +37,14 @@ describe('targetFormToInput', () => {
     expect(targetInput.safeParse(input).success).toBe(true);
   });
 
+  it('passes the S3 CA certificate textarea through as typed; an empty one clears it on an edit', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\r\nMIIB\r\n-----END CERTIFICATE-----\r\n';
+    const fields = { kind: 's3', name: 'MinIO', endpoint: 'https://minio.lan', region: 'us-east-1', bucket: 'backups' };
+    expect(targetFormToInput(form({ ...fields, caCertificate: pem }))).toMatchObject({ caCertificate: pem });
+    const cleared = targetEditInput.parse(targetFormToInput(form({ ...fields, accessKeyId: 'AKID', caCertificate: '' })));
+    expect(cleared).toMatchObject({ kind: 's3', caCertificate: undefined });
+  });
+
   it('passes a non-number through so the core names the field', () => {
     const input = targetFormToInput(form({ kind: 'local', name: 'Disk', path: '/mnt', keepLast: 'seven' }));
     const parsed = targetEditInput.safeParse(input);

@@ -6,12 +6,51 @@ interface S3ErrorLike {
   name?: string;
   code?: string;
   message?: string;
+  cause?: { code?: string };
   $metadata?: { httpStatusCode?: number };
+}
+
+const ADD_CA =
+  'If it uses a self-signed certificate or a private CA, add that CA certificate to the target (CA certificate field; `--ca-certificate-file` in the CLI).';
+
+// Node's TLS verification codes (the SDK passes the socket's error through, `name` "Error"):
+// what went wrong, and the fix. A chain we cannot complete is fixed by trusting the CA; an
+// expired or misnamed certificate is fixed on the server or in the endpoint URL.
+const TLS_FAILURES: Record<string, { reason: string; fix: string }> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: { reason: 'self-signed certificate', fix: ADD_CA },
+  SELF_SIGNED_CERT_IN_CHAIN: { reason: 'self-signed certificate in its chain', fix: ADD_CA },
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: { reason: 'signed by an unknown CA', fix: ADD_CA },
+  UNABLE_TO_GET_ISSUER_CERT: { reason: 'issuer certificate not found', fix: ADD_CA },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: { reason: 'issuer certificate not found', fix: ADD_CA },
+  CERT_SIGNATURE_FAILURE: {
+    reason: 'certificate signature does not verify',
+    fix: 'Check that the CA certificate on the target is the one that signed the server certificate.',
+  },
+  CERT_HAS_EXPIRED: { reason: 'certificate expired', fix: 'Renew the certificate on the S3 server.' },
+  CERT_NOT_YET_VALID: {
+    reason: 'certificate not yet valid',
+    fix: "Check the clocks of both servers, or the certificate's start date.",
+  },
+  ERR_TLS_CERT_ALTNAME_INVALID: {
+    reason: 'the certificate is not issued for this host name',
+    fix: 'Use a host name or address in the endpoint URL that the certificate names.',
+  },
+};
+
+function translateTlsError(e: S3ErrorLike, endpoint: string, cause: { cause: unknown }): AppError | null {
+  const code = [e.code, e.cause?.code].find((c) => c !== undefined && Object.hasOwn(TLS_FAILURES, c));
+  if (!code) return null;
+  const { reason, fix } = TLS_FAILURES[code] as { reason: string; fix: string };
+  return new AppError(
+    'misconfigured',
+    `The S3 endpoint ${endpoint} presented a certificate this server does not trust (${reason}). ${fix}`,
+    cause,
+  );
 }
 
 /**
  * Translates an AWS SDK error into our codes with the fix in the message. Matching is on
- * `error.name` (and Node's network error codes), never on message text (DESIGN.md §9).
+ * `error.name` (and Node's network and TLS error codes), never on message text (DESIGN.md §9).
  */
 export function translateS3Error(error: unknown, where: { endpoint: string; bucket: string; key?: string }): AppError {
   const e = (error ?? {}) as S3ErrorLike;
@@ -63,6 +102,8 @@ export function translateS3Error(error: unknown, where: { endpoint: string; buck
         { ...cause, retryable: true },
       );
   }
+  const tls = translateTlsError(e, where.endpoint, cause);
+  if (tls) return tls;
   if (
     ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(e.code ?? '') ||
     e.name === 'TimeoutError'

@@ -28,8 +28,9 @@ export interface S3TargetConfig {
   /** Folder inside the bucket, e.g. "cloudos/"; empty for the bucket's root. */
   prefix?: string;
   /**
-   * PEM certificate(s) to trust besides the system's, for an HTTPS endpoint with a private CA
-   * (a self-hosted MinIO or Ceph). Not in the UI yet; the tests' radosgw uses it.
+   * PEM certificate(s) to trust for an HTTPS endpoint with a self-signed certificate or a
+   * private CA (a self-hosted MinIO or Ceph). Given, they replace the system's CA list for this
+   * target's connections (Node's `ca` option). Set in the target's form or `--ca-certificate-file`.
    */
   caCertificate?: string;
   /** How long a connection may take, and a request may stay silent (tests shorten them). */

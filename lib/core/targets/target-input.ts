@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type ZodType, z } from 'zod';
 import { AppError } from '../errors';
+import { caCertificate, requireHttpsForCa } from './ca-certificate';
 
 const name = z
   .string()
@@ -26,7 +27,8 @@ export const localTargetInput = z.object({
   keepLast,
 });
 
-export const s3TargetInput = z.object({
+// Kept unrefined so the edit schema can extend it; both add the endpoint check below.
+const s3Fields = z.object({
   kind: z.literal('s3'),
   name,
   endpoint: z
@@ -49,8 +51,12 @@ export const s3TargetInput = z.object({
     .trim()
     .regex(/^[A-Za-z0-9._/-]*$/, 'The folder may hold letters, digits, ".", "_", "-" and "/".')
     .optional(),
+  /** Public, so kept in config and shown back: the CA of a self-hosted HTTPS endpoint. */
+  caCertificate,
   keepLast,
 });
+
+export const s3TargetInput = s3Fields.superRefine(requireHttpsForCa);
 
 export const sftpTargetInput = z.object({
   kind: z.literal('sftp'),
@@ -84,7 +90,8 @@ const keptSecret = z
  */
 export const targetEditInput = z.discriminatedUnion('kind', [
   localTargetInput,
-  s3TargetInput.extend({ secretAccessKey: keptSecret }),
+  // The form pre-fills the CA certificate, so an empty one really means "remove it".
+  s3Fields.extend({ secretAccessKey: keptSecret }).superRefine(requireHttpsForCa),
   sftpTargetInput.extend({
     auth: z.discriminatedUnion('method', [
       z.object({ method: z.literal('password'), password: keptSecret }),

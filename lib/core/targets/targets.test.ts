@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initializeInstance } from '@/lib/core/setup/initialize-instance';
 import { createRemoteDir, createTestBucket, startRadosgw, startSshd } from '@/test/helpers/services';
 import { createTempInstance, type TempInstance } from '@/test/helpers/temp-instance';
+import { CA_CERTIFICATE_MESSAGE, CA_NEEDS_HTTPS } from './ca-certificate';
 import { removeTarget } from './remove-target';
 import { createTarget, listTargets, openTarget, testTarget } from './targets';
 
@@ -125,6 +126,39 @@ describe('targets', () => {
     expect(await instance.db.target.count()).toBe(before);
   });
 
+  it('stores a CA certificate in the config, not with the secrets, and the driver trusts it', async () => {
+    const ca = readFileSync(s3.S3_TLS_CA ?? '', 'utf8');
+    const view = await createTarget(instance.db, instanceKey, {
+      ...s3Input(),
+      name: 'Ceph HTTPS',
+      endpoint: s3.S3_TLS_ENDPOINT,
+      caCertificate: `\n${ca}\n\n`,
+    });
+    expect(view.config.caCertificate).toBe(`${ca.trim()}\n`);
+    const result = await testTarget(instance.db, instanceKey, 'Ceph HTTPS');
+    expect(result).toEqual({ ok: true, steps: ['write', 'read', 'list', 'delete'].map((step) => ({ step, ok: true })) });
+  }, 60_000);
+
+  it('stores no CA certificate when the field is blank', async () => {
+    const view = await createTarget(instance.db, instanceKey, { ...s3Input(), name: 'Ceph blank CA', caCertificate: ' \n ' });
+    expect(Object.keys(view.config)).not.toContain('caCertificate');
+  });
+
+  it.each([
+    ['not PEM', { endpoint: 'https://s3.lan', caCertificate: 'my home CA' }, CA_CERTIFICATE_MESSAGE],
+    ['a private key', { endpoint: 'https://s3.lan', caCertificate: PRIVATE_KEY }, CA_CERTIFICATE_MESSAGE],
+    ['an http:// endpoint', { endpoint: 'http://s3.lan', caCertificate: TEST_CA }, CA_NEEDS_HTTPS],
+    ['AWS (no endpoint)', { endpoint: '', caCertificate: TEST_CA }, CA_NEEDS_HTTPS],
+  ])('refuses a CA certificate that is %s, on its field, and stores nothing', async (_what, change, message) => {
+    const before = await instance.db.target.count();
+    await expect(createTarget(instance.db, instanceKey, { ...s3InputLazy(), ...change })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message,
+      fields: { caCertificate: message },
+    });
+    expect(await instance.db.target.count()).toBe(before);
+  });
+
   it('refuses a duplicate name, removes a target, and says when a name is unknown', async () => {
     await expect(
       createTarget(instance.db, instanceKey, { kind: 'local', name: 'USB disk', path: localDir }),
@@ -151,6 +185,9 @@ describe('a fresh instance', () => {
     await fresh.cleanup();
   });
 });
+
+const TEST_CA = readFileSync(path.join(import.meta.dirname, '../../../test/fixtures/test-ca-cert.pem'), 'utf8');
+const PRIVATE_KEY = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n';
 
 // it.each's table is built before beforeAll runs; fields that need the server are filled later.
 function s3InputLazy() {

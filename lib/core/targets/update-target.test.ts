@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTempInstance, type TempInstance } from '@/test/helpers/temp-instance';
+import { CA_CERTIFICATE_MESSAGE, CA_NEEDS_HTTPS } from './ca-certificate';
 import { createTarget, unsealSecrets } from './targets';
 import { updateTarget } from './update-target';
 
 let instance: TempInstance;
 const instanceKey = randomBytes(32);
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
+const CA = readFileSync(path.join(import.meta.dirname, '../../../test/fixtures/test-ca-cert.pem'), 'utf8');
 const PIN = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 const s3 = {
@@ -69,6 +73,23 @@ describe('updateTarget', () => {
     expect(JSON.stringify(view)).not.toContain('new-secret');
   });
 
+  it('sets, changes and clears the CA certificate (an empty field clears it), dropping the last test', async () => {
+    const set = await updateTarget(instance.db, instanceKey, 'Cloud', { ...s3, secretAccessKey: '', caCertificate: CA });
+    expect(set).toMatchObject({ config: { caCertificate: CA }, lastTest: null });
+    expect(unsealSecrets(instanceKey, await row('Cloud'))).toEqual({ secretAccessKey: 's3-secret' });
+    const bundle = `${CA}${CA}`;
+    const changed = await updateTarget(instance.db, instanceKey, 'Cloud', { ...s3, caCertificate: bundle });
+    expect(changed.config.caCertificate).toBe(bundle);
+    const cleared = await updateTarget(instance.db, instanceKey, 'Cloud', { ...s3, caCertificate: '' });
+    expect(Object.keys(cleared.config)).not.toContain('caCertificate');
+    expect(JSON.parse((await row('Cloud')).config)).toEqual({
+      endpoint: 'https://s3.example.com',
+      region: 'eu-1',
+      bucket: 'my-bucket',
+      accessKeyId: 'AKID',
+    });
+  });
+
   it('keeps the SFTP key with its passphrase; a new key comes without the old passphrase', async () => {
     await updateTarget(instance.db, instanceKey, 'NAS', { ...sftp, username: 'other', auth: { method: 'key' } });
     expect(unsealSecrets(instanceKey, await row('NAS'))).toEqual({ privateKey: KEY, passphrase: 'key-pass' });
@@ -116,6 +137,9 @@ describe('updateTarget', () => {
       'invalid_input',
       { 'auth.privateKey': expect.stringMatching(/whole private key/) },
     ],
+    ['Cloud', { ...s3, caCertificate: 'not a certificate' }, 'invalid_input', { caCertificate: CA_CERTIFICATE_MESSAGE }],
+    ['Cloud', { ...s3, endpoint: 'http://s3.lan', caCertificate: CA }, 'invalid_input', { caCertificate: CA_NEEDS_HTTPS }],
+    ['Cloud', { ...s3, endpoint: '', caCertificate: CA }, 'invalid_input', { caCertificate: CA_NEEDS_HTTPS }],
   ])('refuses a bad edit of %s with a message on the field and changes nothing (%#)', async (name, input, code, fields) => {
     const before = await instance.db.target.findMany({ orderBy: { name: 'asc' } });
     await expect(updateTarget(instance.db, instanceKey, name, input)).rejects.toMatchObject({ code, fields });
