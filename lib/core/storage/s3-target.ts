@@ -1,5 +1,6 @@
 import { Agent } from 'node:https';
 import type { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
@@ -29,8 +30,8 @@ export interface S3TargetConfig {
   prefix?: string;
   /**
    * PEM certificate(s) to trust for an HTTPS endpoint with a self-signed certificate or a
-   * private CA (a self-hosted MinIO or Ceph). Given, they replace the system's CA list for this
-   * target's connections (Node's `ca` option). Set in the target's form or `--ca-certificate-file`.
+   * private CA (a self-hosted MinIO or Ceph), besides Node's public CAs. Set in the target's
+   * form or with `--ca-certificate-file`.
    */
   caCertificate?: string;
   /** How long a connection may take, and a request may stay silent (tests shorten them). */
@@ -80,7 +81,11 @@ export class S3Target implements StorageTarget {
       requestHandler: {
         connectionTimeout: (config.timeouts ?? DEFAULT_TIMEOUTS).connectMs,
         socketTimeout: (config.timeouts ?? DEFAULT_TIMEOUTS).idleMs,
-        ...(config.caCertificate ? { httpsAgent: new Agent({ keepAlive: true, ca: config.caCertificate }) } : {}),
+        // Added to the public CAs Node trusts, not instead of them (Node's `ca` replaces the
+        // list): a certificate pasted for a server that a public CA signs changes nothing.
+        ...(config.caCertificate
+          ? { httpsAgent: new Agent({ keepAlive: true, ca: [...rootCertificates, config.caCertificate] }) }
+          : {}),
       },
     });
   }
