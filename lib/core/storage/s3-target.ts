@@ -211,27 +211,6 @@ export class S3Target implements StorageTarget {
     return uploads;
   }
 
-  /** Aborts our multipart uploads older than `olderThan` (a crashed upload's parts cost money). */
-  async abortStaleUploads(olderThan: Date): Promise<number> {
-    let aborted = 0;
-    for (const upload of await this.listOpenUploads()) {
-      if (upload.initiated && upload.initiated >= olderThan) continue;
-      await this.client
-        .send(
-          new AbortMultipartUploadCommand({
-            Bucket: this.config.bucket,
-            Key: `${this.prefix}${upload.key}`,
-            UploadId: upload.uploadId,
-          }),
-        )
-        .catch((error) => {
-          throw this.fail(error, upload.key);
-        });
-      aborted += 1;
-    }
-    return aborted;
-  }
-
   async *listPartials(prefix: string): AsyncGenerator<PartialUpload> {
     assertValidPrefix(prefix);
     for (const upload of await this.listOpenUploads(prefix)) {
