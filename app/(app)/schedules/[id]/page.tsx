@@ -1,17 +1,16 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { ScheduleActions } from '@/components/schedules/schedule-actions';
 import { formatInstanceTime, retentionSummary, scopeSummary } from '@/components/schedules/schedule-format';
 import { ScheduleHistoryTable } from '@/components/schedules/schedule-history-table';
 import { PageHeader } from '@/components/shell/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { isAppError } from '@/lib/core/errors';
 import { previewScheduleRetention } from '@/lib/core/retention/retention-preview';
-import { getScheduleView, scheduleHistory } from '@/lib/core/schedules/schedule-overview';
+import { scheduleHistory } from '@/lib/core/schedules/schedule-overview';
 import { scheduleNextRuns } from '@/lib/core/schedules/schedules';
 import { getInstance } from '@/lib/server/instance';
 import { instanceTimeZone } from '@/lib/server/instance-time-zone';
+import { scheduleViewOrNotFound } from '@/lib/server/schedule-or-not-found';
 import { requirePageUser } from '@/lib/server/session';
 
 export const metadata = { title: 'Schedule' };
@@ -20,10 +19,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
   await requirePageUser();
   const { id } = await params;
   const { db } = await getInstance();
-  const schedule = await getScheduleView(db, id).catch((error: unknown) => {
-    if (isAppError(error) && error.code === 'not_found') notFound();
-    throw error;
-  });
+  const schedule = await scheduleViewOrNotFound(db, id);
   const timeZone = await instanceTimeZone(db);
   const nextRuns = schedule.enabled ? scheduleNextRuns(schedule, 5, timeZone) : [];
   const history = await scheduleHistory(db, schedule.id, 50);

@@ -1,10 +1,9 @@
-import { notFound } from 'next/navigation';
 import { ScheduleForm } from '@/components/schedules/schedule-form';
 import { PageHeader } from '@/components/shell/page-header';
 import { getEnv } from '@/lib/core/env';
-import { isAppError } from '@/lib/core/errors';
-import { getScheduleView, scheduleFormChoices } from '@/lib/core/schedules/schedule-overview';
+import { scheduleFormChoices } from '@/lib/core/schedules/schedule-overview';
 import { getInstance } from '@/lib/server/instance';
+import { scheduleViewOrNotFound } from '@/lib/server/schedule-or-not-found';
 import { requirePageUser } from '@/lib/server/session';
 import { previewCronAction } from '../../actions';
 
@@ -14,10 +13,7 @@ export default async function EditSchedulePage({ params }: { params: Promise<{ i
   await requirePageUser();
   const { id } = await params;
   const { db } = await getInstance();
-  const schedule = await getScheduleView(db, id).catch((error: unknown) => {
-    if (isAppError(error) && error.code === 'not_found') notFound();
-    throw error;
-  });
+  const schedule = await scheduleViewOrNotFound(db, id);
   const choices = await scheduleFormChoices(db, getEnv());
   const preview = await previewCronAction(schedule.cron);
   return (
