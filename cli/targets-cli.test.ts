@@ -70,6 +70,8 @@ describe('cloudos-backup targets', () => {
     expect(failed.stdout).toBe(
       'FAILED write: The S3 secret access key is wrong: the server rejected the request signature. Re-enter the secret access key.\n',
     );
+    // Nothing else on stderr: not the AWS SDK's warning about future Node versions either.
+    expect(failed.stderr).toBe('');
     const good = await runCli(
       ['targets', 'add', 's3', 'Ceph', ...s3Args, '--secret-access-key-file', file('secret', `${s3.S3_SECRET_ACCESS_KEY}\n`)],
       env,

@@ -110,3 +110,13 @@ export function getEnv(): Env {
 export function resetEnvForTests(): void {
   cached = undefined;
 }
+
+/**
+ * Turns off the AWS SDK's warning, printed once per process under Node < 22, that its releases
+ * after January 2027 will need Node 22. Our SDK version is pinned in package.json, so the
+ * warning asked every CLI user (eight lines before each S3 command's answer) for an upgrade
+ * only we can plan. Set before the first S3 client is made; an explicit setting is kept.
+ */
+export function quietAwsSdkNodeWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}

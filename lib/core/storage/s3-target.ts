@@ -12,6 +12,7 @@ import {
   ListPartsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { quietAwsSdkNodeWarning } from '../env';
 import { AppError } from '../errors';
 import { assertValidKey, assertValidPrefix } from './object-keys';
 import { translateS3Error } from './s3-errors';
@@ -67,6 +68,7 @@ export class S3Target implements StorageTarget {
   private readonly where: { endpoint: string; bucket: string };
 
   constructor(private readonly config: S3TargetConfig) {
+    quietAwsSdkNodeWarning();
     this.prefix = config.prefix ? `${config.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
     this.where = { endpoint: config.endpoint || `AWS S3 (${config.region})`, bucket: config.bucket };
     this.client = new S3Client({
