@@ -311,3 +311,37 @@ describe('a backup whose target fails mid-upload', () => {
     }
   }, 120_000);
 });
+
+describe('a backup that cannot start', () => {
+  it('asking for an app that does not exist: fails before Docker or the target is asked anything', async () => {
+    const emptyDir = mkdtempSync(path.join(tmpdir(), 'cloudos-backup-untouched-'));
+    cleanups.push(() => rmSync(emptyDir, { recursive: true, force: true }));
+    await createTarget(harness.instance.db, harness.instanceKey, { kind: 'local', name: 'untouched', path: emptyDir });
+    harness.docker.clearCalls();
+    const before = await harness.instance.db.backup.count();
+    await expect(harness.backup({ target: 'untouched', scope: 'apps', apps: ['photos', 'fotos'] })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/There is no app "fotos" \(apps: .*photos/),
+    });
+    expect(harness.docker.calls()).toEqual([]);
+    expect(readdirSync(emptyDir)).toEqual([]); // not even the repository's marker
+    expect(await harness.instance.db.backup.count()).toBe(before);
+    expect(await harness.instance.db.appLock.count()).toBe(0);
+  });
+
+  it('to a target whose directory is gone: recorded as failed with the fix, and no app stopped', async () => {
+    const goneDir = mkdtempSync(path.join(tmpdir(), 'cloudos-backup-gone-'));
+    await createTarget(harness.instance.db, harness.instanceKey, { kind: 'local', name: 'gone', path: goneDir });
+    rmSync(goneDir, { recursive: true });
+    harness.docker.clearCalls();
+    await expect(harness.backup({ target: 'gone', scope: 'apps', apps: ['photos'] })).rejects.toMatchObject({
+      code: 'misconfigured',
+    });
+    const row = await latestBackup();
+    expect(row).toMatchObject({ status: 'failed', errorCode: 'misconfigured', sha256: null, quiesced: null });
+    expect(row.errorMessage).toBe(`The backup directory ${goneDir} does not exist. Create it, or choose another.`);
+    expect(harness.docker.lifecycle()).toEqual([]); // photos is stopped only once the target is ready
+    expect(existsSync(goneDir)).toBe(false);
+    expect(await harness.instance.db.appLock.count()).toBe(0);
+  });
+});

@@ -6,7 +6,7 @@ import { createDockerStandin } from '@/test/helpers/docker-standin';
 import { listApps } from '../apps/inventory';
 import { scanTree } from '../apps/scan-tree';
 import { DockerRuntime } from '../runtime/docker-runtime';
-import { measureWhileDockerAnswers } from './measure-ahead';
+import { describeAppsWithoutDocker, measureWhileDockerAnswers } from './measure-ahead';
 import { planBackup } from './plan-backup';
 
 let root: string;
@@ -41,7 +41,10 @@ describe('measureWhileDockerAnswers', () => {
     docker.install();
     const runtime = new DockerRuntime(docker.bin);
 
-    const measured = await measureWhileDockerAnswers(appsDir, runtime, (id) => id === 'photos');
+    const described = await describeAppsWithoutDocker(appsDir);
+    expect(described.volumeNames).toEqual(['photos_db']);
+    expect(docker.calls()).toEqual([]); // describing asks Docker nothing
+    const measured = await measureWhileDockerAnswers(described, runtime, (id) => id === 'photos');
     expect([...measured.keys()]).toEqual([path.join(appsDir, 'photos', 'library')]); // not notes: not wanted
     expect(measured.get(path.join(appsDir, 'photos', 'library'))).toEqual(scanTree(path.join(appsDir, 'photos', 'library')));
 
@@ -61,7 +64,7 @@ describe('measureWhileDockerAnswers', () => {
     const docker = createDockerStandin(path.join(root, 'docker'), { projects: {}, volumes: {} });
     docker.install();
     const runtime = new DockerRuntime(docker.bin);
-    await measureWhileDockerAnswers(appsDir, runtime, () => true);
+    await measureWhileDockerAnswers(await describeAppsWithoutDocker(appsDir), runtime, () => true);
     const [cloud] = await listApps(appsDir, runtime);
     expect(cloud?.error).toBeNull();
     expect(cloud?.volumes.map((v) => [v.name, v.entryType])).toEqual([['db', 'missing']]);

@@ -33,6 +33,32 @@ export interface BackupPlan {
 }
 
 /**
+ * The apps a backup of `scope` holds: the requested ones (each must exist and be readable),
+ * or for a full backup every readable app, with the others and why they are left out.
+ */
+export function chooseApps(
+  scope: BackupScope,
+  requested: string[],
+  inventory: AppInfo[],
+): { chosen: AppInfo[]; brokenApps: BackupPlan['brokenApps'] } {
+  if (scope === 'full') {
+    const brokenApps = inventory.flatMap((a) => (a.error ? [{ id: a.id, error: a.error }] : []));
+    return { chosen: inventory.filter((a) => !a.error), brokenApps };
+  }
+  if (requested.length === 0) throw new AppError('invalid_input', 'Choose at least one app to back up.');
+  const chosen = requested.map((id) => {
+    const app = inventory.find((a) => a.id === id);
+    if (!app) {
+      const known = inventory.map((a) => a.id).join(', ') || 'none';
+      throw new AppError('invalid_input', `There is no app "${id}" (apps: ${known}).`);
+    }
+    if (app.error) throw new AppError('invalid_input', `The app "${id}" cannot be backed up: ${app.error}`);
+    return app;
+  });
+  return { chosen, brokenApps: [] };
+}
+
+/**
  * Decides what a backup holds: the apps of its scope with their volumes, sizes (for progress
  * and ETA) and consistency mode. Asking for an unknown or broken app fails before anything
  * is written.
@@ -45,23 +71,7 @@ export function planBackup(
   /** Trees measured already, by host path (measureWhileDockerAnswers). */
   measured: Map<string, TreeSize> = new Map(),
 ): BackupPlan {
-  let chosen: AppInfo[];
-  const brokenApps: BackupPlan['brokenApps'] = [];
-  if (scope === 'apps') {
-    if (requested.length === 0) throw new AppError('invalid_input', 'Choose at least one app to back up.');
-    chosen = requested.map((id) => {
-      const app = inventory.find((a) => a.id === id);
-      if (!app) {
-        const known = inventory.map((a) => a.id).join(', ') || 'none';
-        throw new AppError('invalid_input', `There is no app "${id}" (apps: ${known}).`);
-      }
-      if (app.error) throw new AppError('invalid_input', `The app "${id}" cannot be backed up: ${app.error}`);
-      return app;
-    });
-  } else {
-    chosen = inventory.filter((a) => !a.error);
-    for (const a of inventory) if (a.error) brokenApps.push({ id: a.id, error: a.error });
-  }
+  const { chosen, brokenApps } = chooseApps(scope, requested, inventory);
   const apps = chosen.map((app): PlannedApp => {
     const volumes: PlannedVolume[] = [];
     const missing: AppVolume[] = [];

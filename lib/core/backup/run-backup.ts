@@ -14,8 +14,8 @@ import { formatBytes } from '../util/format-bytes';
 import type { BackupRequest } from './backup-request';
 import { BackupStream } from './backup-stream';
 import { signManifest } from './manifest';
-import { measureWhileDockerAnswers } from './measure-ahead';
-import { type BackupPlan, planBackup } from './plan-backup';
+import { describeAppsWithoutDocker, measureWhileDockerAnswers } from './measure-ahead';
+import { type BackupPlan, chooseApps, planBackup } from './plan-backup';
 import { Quiescer } from './quiesce';
 import { archiveKey, ensureRepository, manifestKey, putSmallObject } from './repository';
 import { snapshotDatabase } from './system-snapshot';
@@ -76,29 +76,49 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
   const targetRow = await db.target.findUnique({ where: { name: request.target } });
   if (!targetRow) throw new AppError('not_found', `There is no target named "${request.target}".`);
   const runtime = new DockerRuntime(env.dockerBin);
-  const measured = await measureWhileDockerAnswers(
-    env.appsDir,
-    runtime,
-    (appId) => request.scope === 'full' || request.apps.includes(appId),
-  );
-  const inventory = await listApps(env.appsDir, runtime);
-  // Known from the inventory's docker calls when it made any (no extra call then).
-  const availability = await runtime.availability();
-  if (availability !== 'available') {
-    const why = availability === 'missing' ? `no docker CLI was found at "${env.dockerBin}"` : 'the Docker daemon is not running';
-    await log(`Docker is not available (${why}): apps are treated as not running and archived as they are.`, 'warn');
-  }
-  const plan = planBackup(request.scope, request.apps, inventory, await getConsistencyOverrides(db), measured);
-  for (const broken of plan.brokenApps) await log(`Skipping the app ${broken.id}: ${broken.error}`, 'warn');
-  const appIds = plan.apps.map((a) => a.app.id);
-  const target = await openTarget(db, instanceKey, request.target);
+  const wanted = (appId: string) => request.scope === 'full' || request.apps.includes(appId);
+  const described = await describeAppsWithoutDocker(env.appsDir);
+  chooseApps(request.scope, request.apps, described.apps); // a wrong request fails here, having asked nothing of anyone
+  const measuring = measureWhileDockerAnswers(described, runtime, wanted);
+  measuring.catch(() => {}); // awaited below
+  // While Docker answers (a process per call): open the target and check its repository (a
+  // remote target's round trips). A failure there is recorded with the backup, further down.
+  const opening = openTarget(db, instanceKey, request.target);
+  const preparing = Promise.all([opening, loadBackupKeys(db, instanceKey)]).then(async ([target, keys]) => {
+    await ensureRepository(target, keys.keyFile, signal);
+    return keys;
+  });
+  preparing.catch(() => {});
+  const closeTarget = async () => {
+    await preparing.catch(() => {}); // never close a target in the middle of a write
+    await opening.then((target) => target.close()).catch(() => {});
+  };
+
+  let plan: BackupPlan;
   let releaseLocks: () => Promise<void>;
   try {
-    releaseLocks = await acquireAppLocks(db, appIds, context.jobId, 'backup');
+    const measured = await measuring;
+    const inventory = await listApps(env.appsDir, runtime);
+    // Known from the inventory's docker calls when it made any (no extra call then).
+    const availability = await runtime.availability();
+    if (availability !== 'available') {
+      const why =
+        availability === 'missing' ? `no docker CLI was found at "${env.dockerBin}"` : 'the Docker daemon is not running';
+      await log(`Docker is not available (${why}): apps are treated as not running and archived as they are.`, 'warn');
+    }
+    plan = planBackup(request.scope, request.apps, inventory, await getConsistencyOverrides(db), measured);
+    for (const broken of plan.brokenApps) await log(`Skipping the app ${broken.id}: ${broken.error}`, 'warn');
+    releaseLocks = await acquireAppLocks(
+      db,
+      plan.apps.map((a) => a.app.id),
+      context.jobId,
+      'backup',
+    );
   } catch (error) {
-    await target.close().catch(() => {});
+    await closeTarget();
     throw error;
   }
+  const appIds = plan.apps.map((a) => a.app.id);
   const id = newArchiveId();
   const objectKey = archiveKey(id);
   const startedAt = new Date();
@@ -141,8 +161,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
       bytesTotal,
       filesTotal: plan.filesTotal,
     });
-    const keys = await loadBackupKeys(db, instanceKey);
-    await ensureRepository(target, keys.keyFile, signal);
+    const [keys, target] = await Promise.all([preparing, opening]);
 
     let phase = 'Archiving';
     const began = Date.now();
@@ -236,10 +255,12 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
     };
   } catch (error) {
     await quiescer.restartAll();
+    await preparing.catch(() => {});
+    const target = await opening.catch(() => null);
     // put() removes its partial upload when it fails, unless the target refuses even that (a
     // revoked key): then say so. An object that was completed is taken back.
-    if (uploaded) await removeQuietly(target.delete(manifestKey(id)), target.delete(objectKey));
-    else
+    if (uploaded && target) await removeQuietly(target.delete(manifestKey(id)), target.delete(objectKey));
+    else if (target)
       await target
         .discardPartial(objectKey)
         .catch((cleanupError: unknown) =>
@@ -263,7 +284,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
     });
     throw error;
   } finally {
-    await target.close().catch(() => {});
+    await closeTarget();
     await releaseLocks();
   }
 }
