@@ -216,10 +216,29 @@ describe('progress', () => {
     const total = updates.find((u) => u.bytesTotal !== undefined)?.bytesTotal;
     const last = updates.filter((u) => u.bytesDone !== undefined).at(-1);
     expect(total).toBeGreaterThan(50 * 1024 * 1024);
-    expect(last).toMatchObject({ phase: 'Finalising', bytesDone: total, message: null });
+    expect(last).toMatchObject({ phase: 'Finalising', bytesDone: total, filesDone: done.fileCount, message: null });
     expect(done.logicalBytes).toBe(total);
     const phases = [...new Set(updates.map((u) => u.phase).filter(Boolean))];
     expect(phases).toEqual(['Preparing the target', 'Archiving photos', 'Stopping photos', 'Finalising']);
+  }, 120_000);
+
+  it('samples the files as they are archived instead of reporting each of 10,000', async () => {
+    const updates: ProgressUpdate[] = [];
+    const started = Date.now();
+    const done = await harness.backup(
+      { target: 'local', scope: 'apps', apps: ['notes'] },
+      { reportProgress: (update) => updates.push({ ...update }) },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const files = updates.filter((u) => u.phase === 'Archiving notes' && u.filesDone !== undefined);
+    expect(done.fileCount).toBeGreaterThan(10_000);
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeLessThanOrEqual(seconds * 20 + 1); // one sample per 50 ms at most
+    expect(files[0]).toMatchObject({
+      currentItem: expect.stringMatching(/^apps\/notes\//),
+      message: expect.stringMatching(/MB\/s/),
+    });
+    expect(updates.at(-1)).toMatchObject({ phase: 'Finalising', filesDone: done.fileCount });
   }, 120_000);
 });
 

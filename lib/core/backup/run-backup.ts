@@ -52,6 +52,8 @@ export interface BackupResult {
 }
 
 const MAX_LOGGED_WARNINGS = 100;
+/** How often the progress of the archiving is sampled (the speed, ETA and current file of that moment). */
+const PROGRESS_SAMPLE_MS = 50;
 
 function formatRate(bytesPerSecond: number): string {
   return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
@@ -165,6 +167,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
 
     let phase = 'Archiving';
     const began = Date.now();
+    let lastSample = 0;
     const stream = new BackupStream({
       id,
       plan,
@@ -177,7 +180,11 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
         context.reportProgress({ phase: next, currentItem: item ?? null });
       },
       onProgress: ({ files, bytes, currentPath }) => {
-        const seconds = (Date.now() - began) / 1000;
+        // Called after every file (thousands a second); the job is written twice a second.
+        const now = Date.now();
+        if (now - lastSample < PROGRESS_SAMPLE_MS) return;
+        lastSample = now;
+        const seconds = (now - began) / 1000;
         const rate = seconds > 0 ? bytes / seconds : 0;
         const eta = rate > 0 && bytesTotal > bytes ? formatEta((bytesTotal - bytes) / rate) : '';
         context.reportProgress({
@@ -198,7 +205,13 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
     const stats = encryptor.stats;
     const contents = stream.contents;
     if (!stats || !contents) throw new AppError('internal', 'The archive stream ended early.');
-    context.reportProgress({ phase: 'Finalising', currentItem: null, bytesDone: contents.bytes, message: null });
+    context.reportProgress({
+      phase: 'Finalising',
+      currentItem: null,
+      bytesDone: contents.bytes,
+      filesDone: contents.files,
+      message: null,
+    });
     const stored = await target.stat(objectKey);
     if (!stored || stored.size !== stats.storedBytes) {
       throw new AppError(
