@@ -1,5 +1,6 @@
-import { createCipheriv, createHash } from 'node:crypto';
+import { createCipheriv } from 'node:crypto';
 import type { KeyFile } from '../crypto/key-file';
+import { OffThreadSha256 } from '../crypto/sha256-off-thread';
 import { AppError } from '../errors';
 import { releaseDeadBuffers } from '../util/release-buffers';
 import { compressChunk } from './compression';
@@ -74,18 +75,14 @@ export class ArchiveEncryptor {
     const { headerKey, payloadKey } = deriveArchiveKeys(fileKey, header.archiveId);
     const encodedHeader = encodeHeader(header);
     const mac = headerMac(headerKey, encodedHeader);
-    const hash = createHash('sha256');
-    const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + 1 + chunkSize + 16);
+    // Frames are sealed into the hashing thread's buffers and handed to it once consumed.
+    const hash = new OffThreadSha256(FRAME_HEADER_BYTES + 1 + chunkSize + 16);
     const pool: Buffer[] = [];
     let storedBytes = 0;
     let plainBytes = 0;
     let index = 0n;
-    const emit = (data: Buffer) => {
-      hash.update(data);
-      storedBytes += data.length;
-      return data;
-    };
-    const seal = ({ chunk, codec, body }: Compressed, final: boolean): Buffer => {
+    const seal = async ({ chunk, codec, body }: Compressed, final: boolean): Promise<Buffer> => {
+      const frame = await hash.acquire();
       const cipher = createCipheriv('aes-256-gcm', payloadKey, chunkNonce(index, final), { authTagLength: 16 });
       cipher.setAAD(mac);
       frame[0] = final ? FLAG_FINAL : 0;
@@ -100,8 +97,14 @@ export class ArchiveEncryptor {
       index += 1n;
       if (index % RELEASE_EVERY_CHUNKS === 0n) releaseDeadBuffers();
       if (chunk.length === chunkSize) pool.push(chunk);
-      return emit(frame.subarray(0, at));
+      storedBytes += at;
+      return frame.subarray(0, at);
     };
+    // The consumer is done with a frame when it asks for the next piece: then it is hashed.
+    async function* consumedThenHashed(frame: Buffer): AsyncGenerator<Buffer> {
+      yield frame;
+      hash.submit(frame, frame.length);
+    }
     const startCompression = (chunk: Buffer): Promise<Compressed> => {
       const pending = compressChunk(chunk).then(({ codec, body }) => ({ chunk, codec, body }));
       // Awaited later, in order; if the run is abandoned first, its failure must not crash us.
@@ -109,37 +112,46 @@ export class ArchiveEncryptor {
       return pending;
     };
 
-    yield emit(encodedHeader);
-    yield emit(mac);
-    const inflight: Promise<Compressed>[] = [];
-    let chunk: Buffer = Buffer.allocUnsafe(chunkSize);
-    let filled = 0;
-    let chunksQueued = 0;
-    for await (const input of plaintext) {
-      if (signal?.aborted) aborted(signal);
-      let offset = 0;
-      plainBytes += input.length;
-      while (offset < input.length) {
-        const count = Math.min(chunkSize - filled, input.length - offset);
-        chunk.set(input.subarray(offset, offset + count), filled);
-        filled += count;
-        offset += count;
-        if (filled === chunkSize) {
-          inflight.push(startCompression(chunk));
-          chunksQueued += 1;
-          chunk = pool.pop() ?? Buffer.allocUnsafe(chunkSize);
-          filled = 0;
-          // Keep one chunk back: only the last chunk is sealed as final.
-          while (inflight.length > parallelism) yield seal(await (inflight.shift() as Promise<Compressed>), false);
+    try {
+      hash.append(encodedHeader);
+      hash.append(mac);
+      storedBytes += encodedHeader.length + mac.length;
+      yield encodedHeader;
+      yield mac;
+      const inflight: Promise<Compressed>[] = [];
+      let chunk: Buffer = Buffer.allocUnsafe(chunkSize);
+      let filled = 0;
+      let chunksQueued = 0;
+      for await (const input of plaintext) {
+        if (signal?.aborted) aborted(signal);
+        let offset = 0;
+        plainBytes += input.length;
+        while (offset < input.length) {
+          const count = Math.min(chunkSize - filled, input.length - offset);
+          chunk.set(input.subarray(offset, offset + count), filled);
+          filled += count;
+          offset += count;
+          if (filled === chunkSize) {
+            inflight.push(startCompression(chunk));
+            chunksQueued += 1;
+            chunk = pool.pop() ?? Buffer.allocUnsafe(chunkSize);
+            filled = 0;
+            // Keep one chunk back: only the last chunk is sealed as final.
+            while (inflight.length > parallelism)
+              yield* consumedThenHashed(await seal(await (inflight.shift() as Promise<Compressed>), false));
+          }
         }
       }
+      if (filled > 0 || chunksQueued === 0) inflight.push(startCompression(chunk.subarray(0, filled)));
+      while (inflight.length > 0) {
+        if (signal?.aborted) aborted(signal);
+        const next = await (inflight.shift() as Promise<Compressed>);
+        yield* consumedThenHashed(await seal(next, inflight.length === 0));
+      }
+      const sha256 = await hash.digest();
+      this.stats = { archiveId: header.archiveId, storedBytes, plainBytes, chunks: Number(index), sha256 };
+    } finally {
+      hash.close();
     }
-    if (filled > 0 || chunksQueued === 0) inflight.push(startCompression(chunk.subarray(0, filled)));
-    while (inflight.length > 0) {
-      if (signal?.aborted) aborted(signal);
-      const next = await (inflight.shift() as Promise<Compressed>);
-      yield seal(next, inflight.length === 0);
-    }
-    this.stats = { archiveId: header.archiveId, storedBytes, plainBytes, chunks: Number(index), sha256: hash.digest('hex') };
   }
 }
