@@ -1,12 +1,15 @@
 // Benchmark of `cloudos-backup archive create` and `archive extract` (a script, not a test).
-//   npm run bench:archive -- [--size 1G] [--dir /path/with/space] [--archive-dir DIR] [--compare] [--keep]
+//   npm run bench:archive -- [--size 1G] [--runs 3] [--dir /path/with/space] [--archive-dir DIR] [--compare] [--keep]
 // --compare also runs restic and borg (a first backup and a full restore, default settings)
 // on the same data when they are installed (Debian: restic, borgbackup).
 // --archive-dir puts the archive elsewhere (e.g. /dev/shm, to take the disk's write speed out).
 // Generates a dataset (half incompressible like photos; half text: logs and many small
 // files), measures a floor on the same data in this run (read every file + SHA-256 over its
 // bytes, in process), then runs the real CLI and prints MB/s, peak RSS and the ratio to the
-// floor. All runs read from a warm page cache (the floor runs first and warms it).
+// floor. All runs read from a warm page cache (the floor runs first and warms it). Each run
+// measures the floor, create and extract anew; the medians over the runs are the figures to
+// read (this machine's speed drifts by 10–40 % within minutes). Extracted trees stay until
+// the end: deleting one makes the next extract slower on ext4 without a journal (FORMAT.md §7).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ import { buildBundles, formatRow, generateDataset, MB, measureFloor, parseSize, 
 const { values } = parseArgs({
   options: {
     size: { type: 'string', default: '1G' },
+    runs: { type: 'string', default: '3' },
     dir: { type: 'string' },
     'archive-dir': { type: 'string' },
     compare: { type: 'boolean', default: false },
@@ -24,6 +28,8 @@ const { values } = parseArgs({
   },
 });
 const totalBytes = parseSize(values.size ?? '1G');
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number ≥ 1');
 const work = mkdtempSync(path.join(values.dir ?? tmpdir(), 'cloudos-bench-'));
 const source = path.join(work, 'data');
 
@@ -85,29 +91,69 @@ const { files } = generateDataset(totalBytes, {
 });
 settleDisk();
 await measureFloor(source); // warm the page cache for every measured run
-const base = await measureFloor(source);
 const archiveDir = values['archive-dir'] ? mkdtempSync(path.join(values['archive-dir'], 'cloudos-bench-')) : work;
 const archive = path.join(archiveDir, 'data.cob');
-const created = runCli(['archive', 'create', '--source', source, '--out', archive, '--passphrase-file', passFile]);
-settleDisk();
-const dest = path.join(work, 'restored');
-const extracted = runCli(['archive', 'extract', archive, '--dest', dest, '--passphrase-file', passFile]);
-const floorRate = base.bytes / MB / base.seconds;
-const row = (name: string, seconds: number, rss: number | null) => formatRow(name, base.bytes, seconds, floorRate, rss);
+interface Run {
+  floor: { seconds: number; bytes: number };
+  created: ReturnType<typeof runCli>;
+  extracted: ReturnType<typeof runCli>;
+  storedBytes: number;
+}
+const measured: Run[] = [];
+for (let run = 0; run < runs; run += 1) {
+  const floor = await measureFloor(source);
+  settleDisk();
+  const created = runCli(['archive', 'create', '--source', source, '--out', archive, '--passphrase-file', passFile]);
+  settleDisk();
+  const extracted = runCli([
+    'archive',
+    'extract',
+    archive,
+    '--dest',
+    path.join(work, `restored-${run + 1}`),
+    '--passphrase-file',
+    passFile,
+  ]);
+  if (extracted.summary.files !== files) throw new Error(`extract restored ${extracted.summary.files} files, expected ${files}`);
+  measured.push({ floor, created, extracted, storedBytes: statSync(archive).size });
+  rmSync(archive); // no writeback of this run's archive into the next measurement
+  settleDisk();
+}
+const bytes = measured[0]?.floor.bytes ?? 0;
+const median = (list: number[]) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
 const peak = (summary: Record<string, number | string>) =>
   typeof summary.peakRssBytes === 'number' ? summary.peakRssBytes : null;
-const inProcess = (summary: Record<string, number | string>) => Number(summary.seconds).toFixed(2);
+const storedBytes = measured[0]?.storedBytes ?? 0;
 console.log(
-  `dataset: ${files} files, ${(base.bytes / MB).toFixed(0)} MB (half incompressible, half text); ${process.arch}, ${statSync(archive).size} bytes stored (${((statSync(archive).size / base.bytes) * 100).toFixed(0)} %)`,
+  `dataset: ${files} files, ${(bytes / MB).toFixed(0)} MB (half incompressible, half text); ${process.arch}, ${storedBytes} bytes stored (${((storedBytes / bytes) * 100).toFixed(0)} %)`,
 );
-console.log(row('floor (read+sha)', base.seconds, null));
-console.log(row('archive create', created.seconds, peak(created.summary)));
-console.log(row('archive extract', extracted.seconds, peak(extracted.summary)));
-console.log(
-  `(create/extract times are whole CLI runs: start-up and one Argon2id derivation included; in-process: create ${inProcess(created.summary)} s, extract ${inProcess(extracted.summary)} s)`,
-);
-if (values.compare) compareWithOthers(base.bytes, floorRate);
-if (extracted.summary.files !== files) throw new Error(`extract restored ${extracted.summary.files} files, expected ${files}`);
+for (const [i, { floor, created, extracted }] of measured.entries()) {
+  const floorRate = bytes / MB / floor.seconds;
+  console.log(`run ${i + 1}:`);
+  console.log(`  ${formatRow('floor (read+sha)', bytes, floor.seconds, floorRate, null)}`);
+  console.log(
+    `  ${formatRow('archive create', bytes, created.seconds, floorRate, peak(created.summary))}  (in process ${Number(created.summary.seconds).toFixed(2)} s)`,
+  );
+  console.log(
+    `  ${formatRow('archive extract', bytes, extracted.seconds, floorRate, peak(extracted.summary))}  (in process ${Number(extracted.summary.seconds).toFixed(2)} s)`,
+  );
+}
+const ratios = (step: 'created' | 'extracted') => measured.map((m) => m.floor.seconds / m[step].seconds);
+const peaks = (step: 'created' | 'extracted') => measured.map((m) => (peak(m[step].summary) ?? 0) / 2 ** 20);
+const spread = (list: number[], digits: number) => `${Math.min(...list).toFixed(digits)}–${Math.max(...list).toFixed(digits)}`;
+console.log(`median over ${runs} run(s) (whole CLI runs: start-up and one Argon2id derivation included):`);
+console.log(`  floor   ${median(measured.map((m) => bytes / MB / m.floor.seconds)).toFixed(0)} MB/s`);
+for (const step of ['created', 'extracted'] as const) {
+  console.log(
+    `  ${step === 'created' ? 'create ' : 'extract'} ${median(ratios(step)).toFixed(2)}× floor (runs ${spread(ratios(step), 2)}), peak RSS ${spread(peaks(step), 0)} MiB; the goal is ≥ 0.50× and < 150 MiB`,
+  );
+}
+const floorRate = bytes / MB / median(measured.map((m) => m.floor.seconds));
+if (values.compare) compareWithOthers(bytes, floorRate);
 if (!values.keep) {
   rmSync(work, { recursive: true, force: true });
   rmSync(archiveDir, { recursive: true, force: true });
