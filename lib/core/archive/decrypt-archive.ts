@@ -1,6 +1,5 @@
-import { createDecipheriv } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { type KeyFile, tryOpenKeyFile } from '../crypto/key-file';
-import { OffThreadSha256 } from '../crypto/sha256-off-thread';
 import { AppError } from '../errors';
 import { releaseDeadBuffers } from '../util/release-buffers';
 import { ByteQueue, fill } from './byte-queue';
@@ -72,11 +71,16 @@ export class ArchiveDecryptor {
     const parallelism = this.options.parallelism ?? 2;
     const source = stored[Symbol.asyncIterator]();
     const queue = new ByteQueue();
+    // Hashed here, not on the hashing thread archive create uses (OffThreadSha256): extract's
+    // peak memory is the stream's, and that thread added 3–13 MiB to it (150 MiB is the goal).
+    const hash = createHash('sha256');
     let storedBytes = 0;
     // Views from the queue live until its next push: header parts are copied.
     const take = (n: number) => {
+      const piece = queue.take(n);
+      hash.update(piece);
       storedBytes += n;
-      return queue.take(n);
+      return piece;
     };
 
     if (!(await fill(queue, source, PREAMBLE_BYTES))) throw corrupted('the file ends inside its header');
@@ -94,67 +98,54 @@ export class ArchiveDecryptor {
     this.header = header;
 
     const maxFrame = 1 + header.chunkSize + 16;
-    // Every stored byte is hashed on the hashing thread, each frame from a copy of its own.
-    const hash = new OffThreadSha256(FRAME_HEADER_BYTES + maxFrame);
-    try {
-      for (const part of [preamble, json, mac]) hash.append(part);
-      const pending: Promise<Buffer>[] = [];
-      let index = 0n;
-      let plainBytes = 0;
-      let sawFinal = false;
-      while (!sawFinal) {
-        if (signal?.aborted) throw signal.reason ?? new AppError('cancelled', 'Cancelled.');
-        if (!(await fill(queue, source, FRAME_HEADER_BYTES))) {
-          throw corrupted(
-            queue.length === 0
-              ? `it ends after chunk ${index} without its final chunk (truncated)`
-              : `it ends inside chunk ${index}`,
-          );
-        }
-        const frameHeader = take(FRAME_HEADER_BYTES);
-        const flags = frameHeader[0] ?? 0;
-        const length = frameHeader.readUInt32BE(1);
-        if ((flags & ~FLAG_FINAL) !== 0 || length < 17 || length > maxFrame)
-          throw corrupted(`chunk ${index} has an invalid frame header`);
-        if (!(await fill(queue, source, length))) throw corrupted(`it ends inside chunk ${index} (truncated)`);
-        const sealed = take(length);
-        const hashed = await hash.acquire();
-        hashed[0] = flags;
-        hashed.writeUInt32BE(length, 1);
-        sealed.copy(hashed, FRAME_HEADER_BYTES);
-        hash.submit(hashed, FRAME_HEADER_BYTES + length);
-        sawFinal = (flags & FLAG_FINAL) !== 0;
-        const opened = this.open(payloadKey, mac, sealed, index, sawFinal);
-        const codec = opened[0] ?? 0;
-        const chunkIndex = index;
-        const isFinal = sawFinal;
-        const decompressed = decompressChunk(codec, opened.subarray(1), header.chunkSize, chunkIndex).then((plain) => {
-          // Only the final chunk may be short: chunk boundaries are fixed in the plaintext.
-          if (!isFinal && plain.length !== header.chunkSize)
-            throw corrupted(`chunk ${chunkIndex} is shorter than the chunk size`);
-          return plain;
-        });
-        decompressed.catch(() => {});
-        pending.push(decompressed);
-        index += 1n;
-        if (index % RELEASE_EVERY_CHUNKS === 0n) releaseDeadBuffers();
-        while (pending.length > parallelism) {
-          const plain = await (pending.shift() as Promise<Buffer>);
-          plainBytes += plain.length;
-          yield plain;
-        }
+    const pending: Promise<Buffer>[] = [];
+    let index = 0n;
+    let plainBytes = 0;
+    let sawFinal = false;
+    while (!sawFinal) {
+      if (signal?.aborted) throw signal.reason ?? new AppError('cancelled', 'Cancelled.');
+      if (!(await fill(queue, source, FRAME_HEADER_BYTES))) {
+        throw corrupted(
+          queue.length === 0
+            ? `it ends after chunk ${index} without its final chunk (truncated)`
+            : `it ends inside chunk ${index}`,
+        );
       }
-      // Every byte after the final chunk is an error: nothing may be appended unnoticed.
-      if (queue.length > 0 || (await fill(queue, source, 1))) throw corrupted('there are bytes after the final chunk');
-      while (pending.length > 0) {
+      const frameHeader = take(FRAME_HEADER_BYTES);
+      const flags = frameHeader[0] ?? 0;
+      const length = frameHeader.readUInt32BE(1);
+      if ((flags & ~FLAG_FINAL) !== 0 || length < 17 || length > maxFrame)
+        throw corrupted(`chunk ${index} has an invalid frame header`);
+      if (!(await fill(queue, source, length))) throw corrupted(`it ends inside chunk ${index} (truncated)`);
+      const sealed = take(length);
+      sawFinal = (flags & FLAG_FINAL) !== 0;
+      const opened = this.open(payloadKey, mac, sealed, index, sawFinal);
+      const codec = opened[0] ?? 0;
+      const chunkIndex = index;
+      const isFinal = sawFinal;
+      const decompressed = decompressChunk(codec, opened.subarray(1), header.chunkSize, chunkIndex).then((plain) => {
+        // Only the final chunk may be short: chunk boundaries are fixed in the plaintext.
+        if (!isFinal && plain.length !== header.chunkSize) throw corrupted(`chunk ${chunkIndex} is shorter than the chunk size`);
+        return plain;
+      });
+      decompressed.catch(() => {});
+      pending.push(decompressed);
+      index += 1n;
+      if (index % RELEASE_EVERY_CHUNKS === 0n) releaseDeadBuffers();
+      while (pending.length > parallelism) {
         const plain = await (pending.shift() as Promise<Buffer>);
         plainBytes += plain.length;
         yield plain;
       }
-      this.info = { header, storedBytes, plainBytes, chunks: Number(index), sha256: await hash.digest() };
-    } finally {
-      hash.close();
     }
+    // Every byte after the final chunk is an error: nothing may be appended unnoticed.
+    if (queue.length > 0 || (await fill(queue, source, 1))) throw corrupted('there are bytes after the final chunk');
+    while (pending.length > 0) {
+      const plain = await (pending.shift() as Promise<Buffer>);
+      plainBytes += plain.length;
+      yield plain;
+    }
+    this.info = { header, storedBytes, plainBytes, chunks: Number(index), sha256: hash.digest('hex') };
   }
 
   private open(payloadKey: Buffer, mac: Buffer, sealed: Buffer, index: bigint, final: boolean): Buffer {
