@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
+import { quietAwsSdkNodeWarning } from '../lib/core/env';
 import type { StorageTarget } from '../lib/core/storage/storage-target';
 
 export interface RunSpec {
@@ -109,6 +110,7 @@ async function localFloor(): Promise<() => Promise<void>> {
 /** One PutObject (no multipart) / one GetObject of the same bytes with the bare SDK. */
 async function s3Floor(): Promise<() => Promise<void>> {
   const { GetObjectCommand, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  quietAwsSdkNodeWarning();
   const s3 = spec.s3 ?? {};
   const client = new S3Client({
     endpoint: s3.S3_ENDPOINT,

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeleteBucketCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { quietAwsSdkNodeWarning } from '../lib/core/env';
 import { collectRadosgwGarbage, createRemoteDir, createTestBucket, startRadosgw, startSshd } from '../test/helpers/services';
 import type { RunSpec } from './bench-targets-run';
 
@@ -149,6 +150,7 @@ async function removeStored(where: string, s3?: Record<string, string>, last = f
     if (last) rmSync(where, { recursive: true, force: true }); // overwriting files frees the old ones
     return;
   }
+  quietAwsSdkNodeWarning(); // as S3Target does: our SDK version is pinned
   const client = new S3Client({
     endpoint: s3.S3_ENDPOINT,
     region: s3.S3_REGION,

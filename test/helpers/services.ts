@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { quietAwsSdkNodeWarning } from '../../lib/core/env';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SERVICES_DIR = process.env.CLOUDOS_SERVICES_DIR ?? '/tmp/cloudos-services';
@@ -60,6 +61,7 @@ export function collectRadosgwGarbage(): void {
 /** A new, empty bucket on the test radosgw. */
 export async function createTestBucket(s3: Record<string, string>, prefix = 'test'): Promise<string> {
   const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
+  quietAwsSdkNodeWarning(); // as S3Target does: our SDK version is pinned
   const bucket = `${prefix}-${randomBytes(6).toString('hex')}`;
   const client = new S3Client({
     endpoint: s3.S3_ENDPOINT,

@@ -5,6 +5,7 @@ import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createS3User, createTestBucket, startRadosgw } from '@/test/helpers/services';
 import { describeStorageContract } from '@/test/storage-contract';
+import { quietAwsSdkNodeWarning } from '../env';
 import { partSizeFor, S3Target, type S3TargetConfig } from './s3-target';
 import type { PartialUpload } from './storage-target';
 
@@ -26,6 +27,7 @@ function config(overrides: Partial<S3TargetConfig> = {}): S3TargetConfig {
 }
 
 beforeAll(() => {
+  quietAwsSdkNodeWarning(); // the bare clients below, as S3Target does
   s3 = startRadosgw();
 }, 120_000);
 
