@@ -1,23 +1,17 @@
 import { statSync } from 'node:fs';
-import { getConsistencyOverrides } from '../apps/app-settings';
-import { listApps } from '../apps/inventory';
 import { ArchiveEncryptor } from '../archive/encrypt-archive';
 import { newArchiveId } from '../archive/format';
 import type { Db } from '../db/client';
 import { AppError, isAbortError, isAppError } from '../errors';
-import { acquireAppLocks } from '../jobs/app-locks';
 import type { ProgressUpdate } from '../jobs/job-progress';
-import { DockerRuntime } from '../runtime/docker-runtime';
-import { loadBackupKeys } from '../setup/backup-keys';
-import { openTarget } from '../targets/targets';
 import { formatBytes } from '../util/format-bytes';
 import type { BackupRequest } from './backup-request';
 import { BackupStream } from './backup-stream';
 import { signManifest } from './manifest';
-import { describeAppsWithoutDocker, measureWhileDockerAnswers } from './measure-ahead';
-import { type BackupPlan, chooseApps, planBackup } from './plan-backup';
+import type { BackupPlan } from './plan-backup';
+import { prepareBackup } from './prepare-backup';
 import { Quiescer } from './quiesce';
-import { archiveKey, ensureRepository, manifestKey, putSmallObject } from './repository';
+import { archiveKey, manifestKey, putSmallObject } from './repository';
 import { snapshotDatabase } from './system-snapshot';
 
 export interface BackupEnvironment {
@@ -74,52 +68,9 @@ function formatEta(seconds: number): string {
  * containers are started again and the catalog row says why it failed.
  */
 export async function runBackup(request: BackupRequest, context: BackupContext): Promise<BackupResult> {
-  const { db, instanceKey, env, signal, log } = context;
-  const targetRow = await db.target.findUnique({ where: { name: request.target } });
-  if (!targetRow) throw new AppError('not_found', `There is no target named "${request.target}".`);
-  const runtime = new DockerRuntime(env.dockerBin);
-  const wanted = (appId: string) => request.scope === 'full' || request.apps.includes(appId);
-  const described = await describeAppsWithoutDocker(env.appsDir);
-  chooseApps(request.scope, request.apps, described.apps); // a wrong request fails here, having asked nothing of anyone
-  const measuring = measureWhileDockerAnswers(described, runtime, wanted);
-  measuring.catch(() => {}); // awaited below
-  // While Docker answers (a process per call): open the target and check its repository (a
-  // remote target's round trips). A failure there is recorded with the backup, further down.
-  const opening = openTarget(db, instanceKey, request.target);
-  const preparing = Promise.all([opening, loadBackupKeys(db, instanceKey)]).then(async ([target, keys]) => {
-    await ensureRepository(target, keys.keyFile, signal);
-    return keys;
-  });
-  preparing.catch(() => {});
-  const closeTarget = async () => {
-    await preparing.catch(() => {}); // never close a target in the middle of a write
-    await opening.then((target) => target.close()).catch(() => {});
-  };
-
-  let plan: BackupPlan;
-  let releaseLocks: () => Promise<void>;
-  try {
-    const measured = await measuring;
-    const inventory = await listApps(env.appsDir, runtime);
-    // Known from the inventory's docker calls when it made any (no extra call then).
-    const availability = await runtime.availability();
-    if (availability !== 'available') {
-      const why =
-        availability === 'missing' ? `no docker CLI was found at "${env.dockerBin}"` : 'the Docker daemon is not running';
-      await log(`Docker is not available (${why}): apps are treated as not running and archived as they are.`, 'warn');
-    }
-    plan = planBackup(request.scope, request.apps, inventory, await getConsistencyOverrides(db), measured);
-    for (const broken of plan.brokenApps) await log(`Skipping the app ${broken.id}: ${broken.error}`, 'warn');
-    releaseLocks = await acquireAppLocks(
-      db,
-      plan.apps.map((a) => a.app.id),
-      context.jobId,
-      'backup',
-    );
-  } catch (error) {
-    await closeTarget();
-    throw error;
-  }
+  const { db, env, signal, log } = context;
+  const prepared = await prepareBackup(request, context);
+  const { plan, runtime, releaseLocks } = prepared;
   const appIds = plan.apps.map((a) => a.app.id);
   const id = newArchiveId();
   const objectKey = archiveKey(id);
@@ -127,7 +78,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
   await db.backup.create({
     data: {
       id,
-      targetId: targetRow.id,
+      targetId: prepared.targetId,
       jobId: context.jobId,
       scheduleId: request.scheduleId ?? null,
       scope: request.scope,
@@ -163,7 +114,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
       bytesTotal,
       filesTotal: plan.filesTotal,
     });
-    const [keys, target] = await Promise.all([preparing, opening]);
+    const { keys, target } = await prepared.targetReady;
 
     let phase = 'Archiving';
     const began = Date.now();
@@ -268,8 +219,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
     };
   } catch (error) {
     await quiescer.restartAll();
-    await preparing.catch(() => {});
-    const target = await opening.catch(() => null);
+    const target = await prepared.openedTarget();
     // put() removes its partial upload when it fails, unless the target refuses even that (a
     // revoked key): then say so. An object that was completed is taken back.
     if (uploaded && target) await removeQuietly(target.delete(manifestKey(id)), target.delete(objectKey));
@@ -297,7 +247,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
     });
     throw error;
   } finally {
-    await closeTarget();
+    await prepared.closeTarget();
     await releaseLocks();
   }
 }
