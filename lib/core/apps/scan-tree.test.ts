@@ -48,6 +48,8 @@ describe('scanTree', () => {
     file('vault/db.sqlite3', sqliteBytes());
     expect(scanTree(path.join(root, 'vault', 'db.sqlite3'))).toEqual({ files: 1, bytes: 4096, sqliteFiles: ['db.sqlite3'] });
     expect(scanTree(path.join(root, 'missing'))).toEqual({ files: 0, bytes: 0, sqliteFiles: [] });
+    // A path through a file (ENOTDIR, not ENOENT) is nothing either, not an error.
+    expect(scanTree(path.join(root, 'vault', 'db.sqlite3', 'below'))).toEqual({ files: 0, bytes: 0, sqliteFiles: [] });
     symlinkSync(path.join(root, 'vault'), path.join(root, 'vault-link'));
     expect(scanTree(path.join(root, 'vault-link'))).toEqual({ files: 0, bytes: 0, sqliteFiles: [] });
   });

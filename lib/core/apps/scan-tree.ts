@@ -1,4 +1,4 @@
-import { closeSync, type Dirent, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, type Dirent, lstatSync, openSync, readdirSync, readSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface TreeSize {
@@ -25,6 +25,14 @@ function isSqlite(file: string, size: number): boolean {
   }
 }
 
+function lstatOrNull(file: string): Stats | null {
+  try {
+    return lstatSync(file);
+  } catch {
+    return null; // missing or unreadable: counted as nothing, the backup itself reports it
+  }
+}
+
 /**
  * Counts the regular files and bytes below `root` (a file or a directory), without following
  * symlinks, and notes SQLite databases: they decide whether an app must be stopped for a
@@ -35,8 +43,8 @@ function isSqlite(file: string, size: number): boolean {
 export function scanTree(root: string): TreeSize {
   const result: TreeSize = { files: 0, bytes: 0, sqliteFiles: [] };
   const countFile = (full: string, rel: string) => {
-    const stats = lstatSync(full, { throwIfNoEntry: false });
-    if (!stats?.isFile()) return; // gone, or replaced, since the directory was read
+    const stats = lstatOrNull(full);
+    if (!stats?.isFile()) return; // gone, replaced or unreadable since the directory was read
     result.files += 1;
     result.bytes += stats.size;
     try {
@@ -59,7 +67,7 @@ export function scanTree(root: string): TreeSize {
       else if (entry.isDirectory()) visitDirectory(full, entryRel);
     }
   };
-  const rootStats = lstatSync(root, { throwIfNoEntry: false });
+  const rootStats = lstatOrNull(root);
   if (rootStats?.isFile()) countFile(root, path.basename(root));
   else if (rootStats?.isDirectory()) visitDirectory(root, '');
   return result;
