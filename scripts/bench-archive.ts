@@ -15,7 +15,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildBundles, formatRow, generateDataset, MB, measureFloor, parseSize, runCli, settleDisk } from './bench-lib';
+import {
+  buildBundles,
+  formatRow,
+  generateDataset,
+  MB,
+  measureFloor,
+  median,
+  parseSize,
+  runCli,
+  settleDisk,
+  spread,
+} from './bench-lib';
 
 const { values } = parseArgs({
   options: {
@@ -120,11 +131,6 @@ for (let run = 0; run < runs; run += 1) {
   settleDisk();
 }
 const bytes = measured[0]?.floor.bytes ?? 0;
-const median = (list: number[]) => {
-  const sorted = [...list].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 const peak = (summary: Record<string, number | string>) =>
   typeof summary.peakRssBytes === 'number' ? summary.peakRssBytes : null;
 const storedBytes = measured[0]?.storedBytes ?? 0;
@@ -144,7 +150,6 @@ for (const [i, { floor, created, extracted }] of measured.entries()) {
 }
 const ratios = (step: 'created' | 'extracted') => measured.map((m) => m.floor.seconds / m[step].seconds);
 const peaks = (step: 'created' | 'extracted') => measured.map((m) => (peak(m[step].summary) ?? 0) / 2 ** 20);
-const spread = (list: number[], digits: number) => `${Math.min(...list).toFixed(digits)}–${Math.max(...list).toFixed(digits)}`;
 console.log(`median over ${runs} run(s) (whole CLI runs: start-up and one Argon2id derivation included):`);
 console.log(`  floor   ${median(measured.map((m) => bytes / MB / m.floor.seconds)).toFixed(0)} MB/s`);
 for (const step of ['created', 'extracted'] as const) {

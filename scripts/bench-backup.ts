@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { DOCKER_STANDIN_BIN } from '../test/helpers/docker-standin';
 import { createBenchApps } from './bench-apps';
-import { buildBundles, formatRow, MB, measureFloor, parseSize, runCli, settleDisk } from './bench-lib';
+import { buildBundles, formatRow, MB, measureFloor, median, parseSize, runCli, settleDisk, spread } from './bench-lib';
 
 const { values } = parseArgs({
   options: {
@@ -158,12 +158,6 @@ for (let run = 0; run < runs; run += 1) {
     `  backup ratio / archive ratio: ${(a.seconds / b.seconds).toFixed(3)} (whole processes), ${(a.inProcess / b.inProcess).toFixed(3)} (in process: the job in a running worker)`,
   );
 }
-const median = (list: number[]) => {
-  const sorted = [...list].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
-const spread = (list: number[], digits = 0) => `${Math.min(...list).toFixed(digits)}–${Math.max(...list).toFixed(digits)}`;
 const rates = (list: Measured[]) => list.map((m) => bytes / MB / m.seconds);
 const toFloor = (list: Measured[]) => list.map((m, i) => bytes / MB / m.seconds / (floors[i] as number));
 console.log(`over ${runs} run(s):`);

@@ -165,3 +165,15 @@ export function formatRow(name: string, bytes: number, seconds: number, floorRat
   const memory = rss === null ? '      —' : `${(rss / MIB).toFixed(0).padStart(5)} MiB`;
   return `${name.padEnd(16)} ${rate.toFixed(0).padStart(6)} MB/s  ${(rate / floorRate).toFixed(2).padStart(5)}× floor  ${memory} peak RSS  ${seconds.toFixed(2)} s`;
 }
+
+/** The middle value (the mean of the two middle ones for an even count): what a run series is read by. */
+export function median(list: number[]): number {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** "min–max" of a run series. */
+export function spread(list: number[], digits = 0): string {
+  return `${Math.min(...list).toFixed(digits)}–${Math.max(...list).toFixed(digits)}`;
+}
