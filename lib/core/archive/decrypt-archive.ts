@@ -20,7 +20,7 @@ import {
   verifyHeaderMac,
 } from './format';
 
-const RELEASE_EVERY_CHUNKS = 8n;
+const RELEASE_EVERY_CHUNKS = 4n;
 
 export interface DecryptOptions {
   /** Opens the archive's own key copy, or one of `keyFiles`. */

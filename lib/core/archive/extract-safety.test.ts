@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -159,5 +159,49 @@ describe('a routed extraction (a restore writing several staging directories)', 
       run(entry({ path: 'a/link', type: 'symlink', linkTarget: dir }), entry({ path: 'a/link/escape', type: 'file' }, 'x')),
     ).rejects.toThrow(/through the symlink/);
     expect(existsSync(path.join(dir, 'escape'))).toBe(false);
+  });
+});
+
+describe('files are written on a thread of their own', () => {
+  it('fails with the error the system gave (a name already there) and writes nothing after it', async () => {
+    const a = path.join(dir, 'stage-a');
+    mkdirSync(a);
+    writeFileSync(path.join(a, 'taken'), 'keep');
+    const later = Array.from({ length: 50 }, (_, i) => entry({ path: `a/later-${i}`, type: 'file' }, 'x'.repeat(10_000)));
+    const extractor = new TarExtractor(dest, { route: (parts) => ({ root: a, parts: parts.slice(1) }) });
+    await expect(
+      extractor.extract(
+        fromBuffers(
+          Buffer.concat([
+            entry({ path: 'a/first', type: 'file' }, 'first'),
+            entry({ path: 'a/taken', type: 'file' }, 'replaced'),
+            ...later,
+            END_OF_ARCHIVE,
+          ]),
+        ),
+      ),
+    ).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(readFileSync(path.join(a, 'taken'), 'utf8')).toBe('keep');
+    expect(readFileSync(path.join(a, 'first'), 'utf8')).toBe('first');
+    expect(readdirSync(a).sort()).toEqual(['first', 'taken']);
+  });
+
+  it('has stopped writing when a cancelled extraction returns', async () => {
+    const abort = new AbortController();
+    const files = Array.from({ length: 200 }, (_, i) => entry({ path: `f-${i}`, type: 'file' }, 'y'.repeat(50_000)));
+    const extractor = new TarExtractor(dest, {
+      signal: abort.signal,
+      onProgress: ({ files: done }) => {
+        if (done === 20) abort.abort(new Error('cancelled by the test'));
+      },
+    });
+    await expect(extractor.extract(fromBuffers(Buffer.concat([...files, END_OF_ARCHIVE])))).rejects.toThrow(
+      /cancelled by the test/,
+    );
+    const written = readdirSync(dest).length;
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThanOrEqual(21);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(readdirSync(dest).length).toBe(written);
   });
 });

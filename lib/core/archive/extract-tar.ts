@@ -1,23 +1,8 @@
-import {
-  chmodSync,
-  chownSync,
-  closeSync,
-  constants,
-  fchmodSync,
-  fchownSync,
-  futimesSync,
-  lchownSync,
-  lstatSync,
-  lutimesSync,
-  mkdirSync,
-  openSync,
-  symlinkSync,
-  utimesSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, chownSync, lchownSync, lstatSync, lutimesSync, mkdirSync, symlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { ByteQueue, fill } from './byte-queue';
+import { FileWriterThread } from './file-writer-thread';
 import { BLOCK, decodeTarHeader, isZeroBlock, paddingFor, parsePaxRecords, parsePaxTime, type RawHeader } from './tar-header';
 
 export interface ExtractOptions {
@@ -79,6 +64,7 @@ export class TarExtractor {
   private readonly symlinkPaths = new Set<string>();
   private readonly directoryMeta: { full: string; header: RawHeader }[] = [];
   private readonly restoreOwners: boolean;
+  private writer: FileWriterThread | null = null;
 
   private readonly dest: string;
 
@@ -93,7 +79,23 @@ export class TarExtractor {
   }
 
   async extract(tar: AsyncIterable<Uint8Array>): Promise<ExtractResult> {
-    const source = tar[Symbol.asyncIterator]();
+    const stream = tar[Symbol.asyncIterator]();
+    // Before the parser waits for more, the file data it found so far goes to the writer.
+    const source: AsyncIterator<Uint8Array> = {
+      next: () => {
+        this.writer?.flush();
+        return stream.next();
+      },
+    };
+    try {
+      return await this.extractFrom(source);
+    } catch (error) {
+      await this.writer?.stop();
+      throw error;
+    }
+  }
+
+  private async extractFrom(source: AsyncIterator<Uint8Array>): Promise<ExtractResult> {
     const queue = new ByteQueue();
     let pax = new Map<string, string>();
     for (;;) {
@@ -119,6 +121,8 @@ export class TarExtractor {
         throw damaged('there is data after the end-of-archive marker');
       if (!(await fill(queue, source, 1))) break;
     }
+    // Every file is written and closed before directories get their final modes and mtimes.
+    await this.writer?.finish();
     await this.applyDirectoryMetadata();
     return this.result;
   }
@@ -202,24 +206,25 @@ export class TarExtractor {
       await this.skipFile(header, queue, source);
       return;
     }
-    // O_EXCL | O_NOFOLLOW: never replace or write through anything already there. Writes are
-    // synchronous: async ones would queue on the thread pool behind decompression jobs.
-    const fd = openSync(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    try {
-      let left = header.size;
-      while (left > 0) {
-        const piece = await takeUpTo(queue, source, left);
-        if (!piece) throw damaged(`it ends inside "${header.name}"`);
-        for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
-        left -= piece.length;
-        this.result.bytes += piece.length;
-      }
-      if (this.restoreOwners) ignoreEperm(() => fchownSync(fd, header.uid, header.gid));
-      fchmodSync(fd, header.mode & 0o7777);
-      futimesSync(fd, header.mtimeSeconds, header.mtimeSeconds);
-    } finally {
-      closeSync(fd);
+    // Started with the first file, once the key derivation's memory is given back.
+    this.writer ??= new FileWriterThread();
+    const writer = this.writer;
+    // The writer creates it with O_EXCL | O_NOFOLLOW: never replacing or writing through
+    // anything already there.
+    writer.open(full);
+    let left = header.size;
+    while (left > 0) {
+      const piece = await takeUpTo(queue, source, left);
+      if (!piece) throw damaged(`it ends inside "${header.name}"`);
+      await writer.write(piece);
+      left -= piece.length;
+      this.result.bytes += piece.length;
     }
+    writer.close({
+      mode: header.mode & 0o7777,
+      mtimeSeconds: header.mtimeSeconds,
+      owner: this.restoreOwners ? { uid: header.uid, gid: header.gid } : null,
+    });
     const pad = paddingFor(header.size);
     if (!(await fill(queue, source, pad))) throw damaged(`it ends inside "${header.name}"`);
     queue.take(pad);
