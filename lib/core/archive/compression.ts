@@ -13,11 +13,13 @@ const SAMPLE_RATIO = 0.97;
 
 /**
  * Compresses one chunk, or keeps it raw when that is not smaller. Photos and video do not
- * compress: a 64 KiB sample decides that for 6 % of the cost of trying the whole chunk.
+ * compress: a 64 KiB sample decides that for 6 % of the cost of trying the whole chunk. Data
+ * comes in runs (a photo library, then documents), so when the chunk before compressed
+ * (`likelyCompressible`), the sample is skipped: it would only be compressed twice.
  */
-export async function compressChunk(chunk: Buffer): Promise<{ codec: number; body: Buffer }> {
+export async function compressChunk(chunk: Buffer, likelyCompressible = false): Promise<{ codec: number; body: Buffer }> {
   if (chunk.length === 0) return { codec: CODEC_RAW, body: chunk };
-  if (chunk.length >= SAMPLE_BYTES * 4) {
+  if (!likelyCompressible && chunk.length >= SAMPLE_BYTES * 4) {
     const sample = await compress(chunk.subarray(0, SAMPLE_BYTES), ZSTD_LEVEL);
     if (sample.length >= SAMPLE_BYTES * SAMPLE_RATIO) return { codec: CODEC_RAW, body: chunk };
   }

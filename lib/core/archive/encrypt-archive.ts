@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { releaseDeadBuffers } from '../util/release-buffers';
 import { compressChunk } from './compression';
 import {
+  CODEC_RAW,
   chunkNonce,
   DEFAULT_CHUNK_SIZE,
   deriveArchiveKeys,
@@ -105,8 +106,13 @@ export class ArchiveEncryptor {
       yield frame;
       hash.submit(frame, frame.length);
     }
+    // What the latest finished chunk showed (chunks compress a few at a time).
+    let lastCompressed = false;
     const startCompression = (chunk: Buffer): Promise<Compressed> => {
-      const pending = compressChunk(chunk).then(({ codec, body }) => ({ chunk, codec, body }));
+      const pending = compressChunk(chunk, lastCompressed).then(({ codec, body }) => {
+        lastCompressed = codec !== CODEC_RAW;
+        return { chunk, codec, body };
+      });
       // Awaited later, in order; if the run is abandoned first, its failure must not crash us.
       pending.catch(() => {});
       return pending;
