@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync } from 'node:fs';
 import { link, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyFile } from '../crypto/key-file';
@@ -12,10 +12,6 @@ import { type ExtractResult, TarExtractor } from './extract-tar';
 import { type PackResult, TreePacker } from './pack-tree';
 
 const READ_CHUNK = 1024 * 1024;
-
-function writeAll(fd: number, data: Buffer): void {
-  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
-}
 
 export interface CreateArchiveFileOptions {
   sourceDir: string;
@@ -50,15 +46,13 @@ export async function createArchiveFile(options: CreateArchiveFileOptions): Prom
     chunkSize: options.chunkSize,
     signal: options.signal,
   });
-  // Synchronous writes: async ones would queue on the thread pool behind compression jobs.
+  // The hashing thread writes the file (see encryptToFile), synchronously: async writes would
+  // queue on the thread pool behind compression jobs.
   const fd = openSync(partial, 'wx', 0o600);
   const flush = new BackgroundFlush(fd);
   let fdOpen = true;
   try {
-    for await (const piece of encryptor.encrypt(packer.pack(options.sourceDir))) {
-      writeAll(fd, piece);
-      flush.wrote(piece.length);
-    }
+    await encryptor.encryptToFile(packer.pack(options.sourceDir), fd, (bytes) => flush.wrote(bytes));
     await flush.settle();
     fsyncSync(fd);
     closeSync(fd);

@@ -68,7 +68,25 @@ export class ArchiveEncryptor {
 
   constructor(private readonly options: EncryptOptions) {}
 
-  async *encrypt(plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  encrypt(plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+    return this.run(plaintext, null);
+  }
+
+  /**
+   * Writes the stored archive to a file descriptor (at its current offset) instead of
+   * yielding it: the hashing thread writes each frame once hashed, so this thread only
+   * packs, waits for compression and seals. `onStored` hears of the bytes handed over.
+   */
+  async encryptToFile(plaintext: AsyncIterable<Uint8Array>, fd: number, onStored?: (bytes: number) => void): Promise<void> {
+    for await (const _ of this.run(plaintext, { fd, onStored })) {
+      // Nothing is yielded when the thread writes.
+    }
+  }
+
+  private async *run(
+    plaintext: AsyncIterable<Uint8Array>,
+    file: { fd: number; onStored?: (bytes: number) => void } | null,
+  ): AsyncGenerator<Buffer> {
     const { masterKey, keyFile, signal } = this.options;
     const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const parallelism = this.options.parallelism ?? 4;
@@ -76,8 +94,9 @@ export class ArchiveEncryptor {
     const { headerKey, payloadKey } = deriveArchiveKeys(fileKey, header.archiveId);
     const encodedHeader = encodeHeader(header);
     const mac = headerMac(headerKey, encodedHeader);
-    // Frames are sealed into the hashing thread's buffers and handed to it once consumed.
-    const hash = new OffThreadSha256(FRAME_HEADER_BYTES + 1 + chunkSize + 16);
+    // Frames are sealed into the hashing thread's buffers and handed to it once consumed (or,
+    // when it writes them itself, at once).
+    const hash = new OffThreadSha256(FRAME_HEADER_BYTES + 1 + chunkSize + 16, 4, { writeTo: file?.fd });
     const pool: Buffer[] = [];
     let storedBytes = 0;
     let plainBytes = 0;
@@ -103,7 +122,8 @@ export class ArchiveEncryptor {
     };
     // The consumer is done with a frame when it asks for the next piece: then it is hashed.
     async function* consumedThenHashed(frame: Buffer): AsyncGenerator<Buffer> {
-      yield frame;
+      if (file) file.onStored?.(frame.length);
+      else yield frame;
       hash.submit(frame, frame.length);
     }
     // What the latest finished chunk showed (chunks compress a few at a time).
@@ -122,8 +142,10 @@ export class ArchiveEncryptor {
       hash.append(encodedHeader);
       hash.append(mac);
       storedBytes += encodedHeader.length + mac.length;
-      yield encodedHeader;
-      yield mac;
+      if (!file) {
+        yield encodedHeader;
+        yield mac;
+      }
       const inflight: Promise<Compressed>[] = [];
       let chunk: Buffer = Buffer.allocUnsafe(chunkSize);
       let filled = 0;
@@ -157,7 +179,8 @@ export class ArchiveEncryptor {
       const sha256 = await hash.digest();
       this.stats = { archiveId: header.archiveId, storedBytes, plainBytes, chunks: Number(index), sha256 };
     } finally {
-      hash.close();
+      // Before the caller may close the file: the thread writes nothing after this.
+      await hash.close();
     }
   }
 }

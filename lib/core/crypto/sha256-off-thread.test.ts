@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OffThreadSha256 } from './sha256-off-thread';
 
@@ -65,6 +68,51 @@ describe('OffThreadSha256', () => {
     abandoned.close();
     abandoned.close();
     await expect(abandoned.acquire()).rejects.toThrow(/closed/);
+  });
+
+  it('writes every piece to the file it is given, in order, once hashed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cloudos-sha-write-'));
+    try {
+      const file = path.join(dir, 'out');
+      const fd = openSync(file, 'w');
+      const data = randomBytes(2 * 1024 * 1024 + 5);
+      const hash = new OffThreadSha256(256 * 1024, 2, { writeTo: fd });
+      hash.append(data.subarray(0, 5));
+      for (let at = 5; at < data.length; at += 256 * 1024) {
+        const buffer = await hash.acquire();
+        const length = data.subarray(at, at + 256 * 1024).copy(buffer);
+        hash.submit(buffer, length);
+      }
+      expect(await hash.digest()).toBe(sha256(data));
+      closeSync(fd);
+      expect(readFileSync(file).equals(data)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a failed write, and writes nothing after an abandoned stream was closed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cloudos-sha-write-'));
+    try {
+      const readOnly = openSync(path.join(dir, 'read-only'), 'w+');
+      closeSync(readOnly);
+      const fd = openSync(path.join(dir, 'read-only'), 'r');
+      const failing = new OffThreadSha256(1024, 2, { writeTo: fd });
+      failing.append(Buffer.from('refused'));
+      await expect(failing.digest()).rejects.toMatchObject({ code: 'EBADF', syscall: 'write' });
+      closeSync(fd);
+
+      const file = path.join(dir, 'abandoned');
+      const out = openSync(file, 'w');
+      const abandoned = new OffThreadSha256(1024, 2, { writeTo: out });
+      abandoned.append(Buffer.from('kept'));
+      await abandoned.close();
+      expect(readFileSync(file, 'utf8')).toBe('kept'); // handed over before close: written
+      expect(() => abandoned.append(Buffer.from('late'))).toThrow(/closed/);
+      closeSync(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not keep a process alive once its streams are done or abandoned', () => {
