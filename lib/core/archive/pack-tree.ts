@@ -113,7 +113,9 @@ export class TreePacker {
     return END_OF_ARCHIVE;
   }
 
-  private async *walk(dir: string, relDir: string): AsyncGenerator<Buffer> {
+  // Synchronous, like all its file system calls: a generator per directory level would
+  // otherwise cost an async step (a promise and a microtask) for every piece at every level.
+  private *walk(dir: string, relDir: string): Generator<Buffer> {
     const names = readdirSync(dir).sort();
     for (const name of names) {
       if (this.options.signal?.aborted) throw this.options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
@@ -185,9 +187,12 @@ export class TreePacker {
     if (readSync(fd, this.readBuffer, 0, 1, size) > 0)
       this.options.onWarning?.(`${rel} grew while it was read; stored its first ${size} bytes.`);
     const pad = paddingFor(size);
-    if (pad > 0) yield Buffer.alloc(pad);
+    if (pad > 0) yield ZERO_BLOCK.subarray(0, pad);
   }
 }
+
+// Padding for every file; consumers copy what they are given and never write into it.
+const ZERO_BLOCK = Buffer.alloc(512);
 
 function lstatOrNull(full: string): BigIntStats | null {
   try {
