@@ -23,9 +23,11 @@ import {
   measureFloor,
   median,
   parseSize,
+  recordCleanup,
   runCli,
   settleDisk,
   spread,
+  warnAfterRecentCleanup,
 } from './bench-lib';
 
 const { values } = parseArgs({
@@ -92,6 +94,7 @@ function compareWithOthers(bytes: number, floorRate: number): void {
 }
 
 buildBundles();
+warnAfterRecentCleanup();
 const passFile = path.join(work, 'passphrase');
 writeFileSync(passFile, 'benchmark passphrase\n');
 console.log(`dataset: generating ${(totalBytes / MB).toFixed(0)} MB in ${work} …`);
@@ -162,4 +165,5 @@ if (values.compare) compareWithOthers(bytes, floorRate);
 if (!values.keep) {
   rmSync(work, { recursive: true, force: true });
   rmSync(archiveDir, { recursive: true, force: true });
+  recordCleanup(files * (runs + 1 + (values.compare ? 2 : 0)));
 }

@@ -2,8 +2,9 @@
 // measure the same floor and run the CLI the same way: their ratios are comparable only if so.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { prng } from '../test/helpers/tree';
 
@@ -122,6 +123,34 @@ export async function measureFloor(dir: string): Promise<{ seconds: number; byte
   await walk(dir);
   hash.digest();
   return { seconds: (performance.now() - started) / 1000, bytes, files };
+}
+
+// Where a benchmark notes when it deleted its trees (see warnAfterRecentCleanup).
+const CLEANUP_NOTE = path.join(tmpdir(), 'cloudos-bench-cleanup.json');
+const RECENTLY_DELETED_SECONDS = 6 * 60;
+
+/** Remembers that `files` files were just deleted, for the next run's warning. */
+export function recordCleanup(files: number): void {
+  writeFileSync(CLEANUP_NOTE, JSON.stringify({ at: Date.now(), files }));
+}
+
+/**
+ * Says so when a benchmark deleted its trees minutes ago: on ext4 without a journal (this
+ * machine's root file system) every new file then costs a scan of the recently freed inodes
+ * for up to six minutes, which slows extract and restores (docs/FORMAT.md §7), not the floor.
+ */
+export function warnAfterRecentCleanup(): void {
+  let note: { at: number; files: number };
+  try {
+    note = JSON.parse(readFileSync(CLEANUP_NOTE, 'utf8'));
+  } catch {
+    return;
+  }
+  const ago = (Date.now() - note.at) / 1000;
+  if (ago < 0 || ago > RECENTLY_DELETED_SECONDS) return;
+  console.log(
+    `note: a benchmark deleted ${note.files} files ${ago.toFixed(0)} s ago; on ext4 without a journal new files are slower for up to ${RECENTLY_DELETED_SECONDS / 60} minutes after that, so this run's extract (and restic's and borg's restores) may read low (docs/FORMAT.md §7).`,
+  );
 }
 
 /**
