@@ -1,8 +1,29 @@
+import type { DirectReader } from '@/lib/core/archive/byte-queue';
 import { ArchiveDecryptor, type DecryptOptions } from '@/lib/core/archive/decrypt-archive';
 import { ArchiveEncryptor, type EncryptOptions } from '@/lib/core/archive/encrypt-archive';
 
 export async function* fromBuffers(...buffers: Buffer[]): AsyncGenerator<Buffer> {
   for (const b of buffers) yield b;
+}
+
+/**
+ * `bytes` as a file-like source the decryptor reads straight into its queue, at most
+ * `maxRead` bytes per call (a file may return less than asked). Iterating it is a test
+ * failure: the direct path must be the one taken.
+ */
+export function directReader(bytes: Buffer, maxRead = 777): DirectReader & AsyncIterable<Uint8Array> {
+  let at = 0;
+  return {
+    readInto(target, offset, length) {
+      const count = Math.min(length, maxRead, bytes.length - at);
+      bytes.copy(target, offset, at, at + count);
+      at += count;
+      return count;
+    },
+    [Symbol.asyncIterator]() {
+      throw new Error('the decryptor iterated a source it could read directly');
+    },
+  };
 }
 
 /** Encrypts `plain` (fed in pieces of `pieceSize`) and returns the stored bytes and stats. */

@@ -6,6 +6,7 @@ import type { KeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
 import { BackgroundFlush } from '../util/background-flush';
 import { fsyncDir } from '../util/fsync-dir';
+import type { DirectReader } from './byte-queue';
 import { ArchiveDecryptor, type DecryptedArchiveInfo, type DecryptOptions } from './decrypt-archive';
 import { ArchiveEncryptor, type ArchiveStats } from './encrypt-archive';
 import { type ExtractResult, TarExtractor } from './extract-tar';
@@ -78,21 +79,42 @@ export interface ReadArchiveFileOptions extends DecryptOptions {
 }
 
 /**
- * Reads the stored file in 1 MiB pieces, synchronously for the reason given in pack-tree.ts
- * (async reads wait on the thread pool behind decompression). The buffer is reused: the
- * reader copies what it receives.
+ * The stored file as the decryptor reads it: straight into its queue (`readInto`), or in
+ * 1 MiB pieces of one reused buffer for other consumers (they copy what they receive).
+ * Synchronous reads, for the reason given in pack-tree.ts (async reads wait on the thread
+ * pool behind decompression).
  */
-async function* readStored(file: string): AsyncGenerator<Buffer> {
-  const fd = openSync(file, 'r');
-  const buffer = Buffer.allocUnsafe(READ_CHUNK);
-  try {
+class StoredFile implements AsyncIterable<Buffer>, DirectReader {
+  private readonly fd: number;
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'r');
+  }
+
+  readInto(target: Buffer, offset: number, length: number): number {
+    return readSync(this.fd, target, offset, length, null);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK);
     for (;;) {
-      const bytesRead = readSync(fd, buffer, 0, READ_CHUNK, null);
+      const bytesRead = this.readInto(buffer, 0, READ_CHUNK);
       if (bytesRead === 0) return;
       yield buffer.subarray(0, bytesRead);
     }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+async function withStoredFile<T>(file: string, use: (stored: StoredFile) => Promise<T>): Promise<T> {
+  const stored = new StoredFile(file);
+  try {
+    return await use(stored);
   } finally {
-    closeSync(fd);
+    stored.close();
   }
 }
 
@@ -109,8 +131,8 @@ export async function verifyArchiveFile(
 ): Promise<{ info: DecryptedArchiveInfo; contents: ExtractResult }> {
   await assertReadable(options.file);
   const decryptor = new ArchiveDecryptor(options);
-  const contents = await new TarExtractor('/nonexistent-dry-run', { dryRun: true, signal: options.signal }).extract(
-    decryptor.decrypt(readStored(options.file)),
+  const contents = await withStoredFile(options.file, (stored) =>
+    new TarExtractor('/nonexistent-dry-run', { dryRun: true, signal: options.signal }).extract(decryptor.decrypt(stored)),
   );
   if (!decryptor.info) throw new AppError('internal', 'The archive reader did not finish.');
   return { info: decryptor.info, contents };
@@ -138,8 +160,8 @@ export async function extractArchiveFile(
   await mkdir(staging, { mode: 0o700 });
   try {
     const decryptor = new ArchiveDecryptor(options);
-    const contents = await new TarExtractor(staging, { signal: options.signal }).extract(
-      decryptor.decrypt(readStored(options.file)),
+    const contents = await withStoredFile(options.file, (stored) =>
+      new TarExtractor(staging, { signal: options.signal }).extract(decryptor.decrypt(stored)),
     );
     if (!decryptor.info) throw new AppError('internal', 'The archive reader did not finish.');
     if (existing) await rmdir(dest);

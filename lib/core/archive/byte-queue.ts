@@ -16,19 +16,36 @@ export class ByteQueue {
 
   push(data: Uint8Array): void {
     if (data.length === 0) return;
-    if (this.buffer.length - this.end < data.length) {
-      const live = this.length;
-      const target =
-        live + data.length > this.buffer.length
-          ? Buffer.allocUnsafe(Math.max(live + data.length, this.buffer.length * 2))
-          : this.buffer;
-      this.buffer.copy(target, 0, this.start, this.end);
-      this.buffer = target;
-      this.start = 0;
-      this.end = live;
-    }
+    this.reserve(data.length);
     this.buffer.set(data, this.end);
     this.end += data.length;
+  }
+
+  /**
+   * Reads from `reader` straight into the queue (no copy through a read buffer) until it
+   * holds at least `n` bytes; false when the reader ended first. Like `push`, it ends the
+   * validity of views taken before.
+   */
+  fillFrom(reader: DirectReader, n: number): boolean {
+    while (this.length < n) {
+      this.reserve(Math.max(n - this.length, DIRECT_READ_BYTES));
+      const count = reader.readInto(this.buffer, this.end, this.buffer.length - this.end);
+      if (count === 0) return false;
+      this.end += count;
+    }
+    return true;
+  }
+
+  /** Makes room for `bytes` more after the live bytes: moves them to the front, or grows. */
+  private reserve(bytes: number): void {
+    if (this.buffer.length - this.end >= bytes) return;
+    const live = this.length;
+    const target =
+      live + bytes > this.buffer.length ? Buffer.allocUnsafe(Math.max(live + bytes, this.buffer.length * 2)) : this.buffer;
+    this.buffer.copy(target, 0, this.start, this.end);
+    this.buffer = target;
+    this.start = 0;
+    this.end = live;
   }
 
   /** Removes and returns exactly `n` bytes; the caller checks `length >= n` first. */
@@ -38,6 +55,21 @@ export class ByteQueue {
     this.start += n;
     return view;
   }
+}
+
+/** How much a direct fill asks for at once (the queue grows to hold it). */
+const DIRECT_READ_BYTES = 1024 * 1024;
+
+/**
+ * A source that reads synchronously into a buffer it is given (a file): a queue fills itself
+ * from it without the copy from a read buffer. `readInto` returns 0 at the end.
+ */
+export interface DirectReader {
+  readInto(target: Buffer, offset: number, length: number): number;
+}
+
+export function isDirectReader(source: unknown): source is DirectReader {
+  return typeof (source as Partial<DirectReader> | null)?.readInto === 'function';
 }
 
 /**

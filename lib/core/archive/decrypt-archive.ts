@@ -2,7 +2,7 @@ import { createDecipheriv, createHash } from 'node:crypto';
 import { type KeyFile, tryOpenKeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
 import { releaseDeadBuffers } from '../util/release-buffers';
-import { ByteQueue, fill } from './byte-queue';
+import { ByteQueue, fill, isDirectReader } from './byte-queue';
 import { decompressChunk } from './compression';
 import { CIPHER_SLICE } from './encrypt-archive';
 import {
@@ -69,8 +69,11 @@ export class ArchiveDecryptor {
   async *decrypt(stored: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
     const { signal } = this.options;
     const parallelism = this.options.parallelism ?? 2;
-    const source = stored[Symbol.asyncIterator]();
     const queue = new ByteQueue();
+    // A file is read straight into the queue; other sources (network bodies) are copied in.
+    const direct = isDirectReader(stored) ? stored : null;
+    const source = direct ? null : stored[Symbol.asyncIterator]();
+    const need = async (n: number) => (direct ? queue.fillFrom(direct, n) : fill(queue, source as AsyncIterator<Uint8Array>, n));
     // Hashed here, not on the hashing thread archive create uses (OffThreadSha256): extract's
     // peak memory is the stream's, and that thread added 3–13 MiB to it (150 MiB is the goal).
     const hash = createHash('sha256');
@@ -83,10 +86,10 @@ export class ArchiveDecryptor {
       return piece;
     };
 
-    if (!(await fill(queue, source, PREAMBLE_BYTES))) throw corrupted('the file ends inside its header');
+    if (!(await need(PREAMBLE_BYTES))) throw corrupted('the file ends inside its header');
     const preamble = Buffer.from(take(PREAMBLE_BYTES));
     const headerLength = parsePreamble(preamble);
-    if (!(await fill(queue, source, headerLength + HEADER_MAC_BYTES))) throw corrupted('the file ends inside its header');
+    if (!(await need(headerLength + HEADER_MAC_BYTES))) throw corrupted('the file ends inside its header');
     const json = Buffer.from(take(headerLength));
     const mac = Buffer.from(take(HEADER_MAC_BYTES));
     const header = parseHeaderJson(json);
@@ -104,7 +107,7 @@ export class ArchiveDecryptor {
     let sawFinal = false;
     while (!sawFinal) {
       if (signal?.aborted) throw signal.reason ?? new AppError('cancelled', 'Cancelled.');
-      if (!(await fill(queue, source, FRAME_HEADER_BYTES))) {
+      if (!(await need(FRAME_HEADER_BYTES))) {
         throw corrupted(
           queue.length === 0
             ? `it ends after chunk ${index} without its final chunk (truncated)`
@@ -116,7 +119,7 @@ export class ArchiveDecryptor {
       const length = frameHeader.readUInt32BE(1);
       if ((flags & ~FLAG_FINAL) !== 0 || length < 17 || length > maxFrame)
         throw corrupted(`chunk ${index} has an invalid frame header`);
-      if (!(await fill(queue, source, length))) throw corrupted(`it ends inside chunk ${index} (truncated)`);
+      if (!(await need(length))) throw corrupted(`it ends inside chunk ${index} (truncated)`);
       const sealed = take(length);
       sawFinal = (flags & FLAG_FINAL) !== 0;
       const opened = this.open(payloadKey, mac, sealed, index, sawFinal);
@@ -139,7 +142,7 @@ export class ArchiveDecryptor {
       }
     }
     // Every byte after the final chunk is an error: nothing may be appended unnoticed.
-    if (queue.length > 0 || (await fill(queue, source, 1))) throw corrupted('there are bytes after the final chunk');
+    if (queue.length > 0 || (await need(1))) throw corrupted('there are bytes after the final chunk');
     while (pending.length > 0) {
       const plain = await (pending.shift() as Promise<Buffer>);
       plainBytes += plain.length;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createKeyFile, generateMasterKey, type KeyFile } from '@/lib/core/crypto/key-file';
 import { AppError } from '@/lib/core/errors';
-import { fromBuffers, openBytes, sealBytes } from '@/test/helpers/archive-bytes';
+import { directReader, fromBuffers, openBytes, sealBytes } from '@/test/helpers/archive-bytes';
 import { ArchiveDecryptor } from './decrypt-archive';
 import { FRAME_HEADER_BYTES, HEADER_MAC_BYTES, PREAMBLE_BYTES } from './format';
 
@@ -25,12 +25,17 @@ function splitFrames(bytes: Buffer, start: number): Buffer[] {
   return out;
 }
 
+// Every check runs twice: with the archive arriving in pieces (a network body) and read
+// straight into the decryptor's queue (a file).
+let readDirectly = false;
+
 /** Decrypts and returns either the plaintext or the error, plus what was released before it. */
 async function attempt(bytes: Buffer, options: { passphrase?: string } = {}) {
   const decryptor = new ArchiveDecryptor(options.passphrase ? { passphrase: options.passphrase } : { masterKeys: [masterKey] });
   const released: Buffer[] = [];
   try {
-    for await (const piece of decryptor.decrypt(fromBuffers(bytes))) released.push(Buffer.from(piece));
+    const source = readDirectly ? directReader(bytes) : fromBuffers(bytes);
+    for await (const piece of decryptor.decrypt(source)) released.push(Buffer.from(piece));
     return { ok: true as const, plain: Buffer.concat(released) };
   } catch (error) {
     return { ok: false as const, error: error as AppError, released: Buffer.concat(released) };
@@ -87,7 +92,14 @@ describe('round trips', () => {
   });
 });
 
-describe('tampering and damage are detected', () => {
+describe.each([
+  ['arriving in pieces', false],
+  ['read directly', true],
+])('tampering and damage are detected (%s)', (_, direct) => {
+  beforeAll(() => {
+    readDirectly = direct;
+  });
+
   it('the fixture has several chunks, the last one final', () => {
     expect(frames.length).toBe(Math.ceil(plain.length / CHUNK));
     expect(frames.map((f) => f[0])).toEqual([...Array<number>(frames.length - 1).fill(0), 1]);
