@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/core/errors';
-import type { PartialUpload, StorageTarget } from '@/lib/core/storage/storage-target';
+import type { FileWritableBody, PartialUpload, StorageTarget } from '@/lib/core/storage/storage-target';
 
 /** What a driver's test file hands the suite: a fresh, empty target and a way to tidy up. */
 export interface ContractSubject {
@@ -76,6 +77,29 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
  * The one contract every storage driver must pass (see StorageTarget's doc comment). Each
  * driver's test file calls this with a factory for a fresh target on a real backend.
  */
+/**
+ * `data` as a FileWritableBody (as the archive writer gives it): iterated in 1 MiB pieces, or
+ * written into a file; with `failure`, either way fails after the first MiB.
+ */
+export function fileWritable(data: Buffer, failure?: string): FileWritableBody {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (let at = 0; at < data.length; at += MiB) {
+        if (failure && at > 0) throw new Error(failure);
+        yield data.subarray(at, at + MiB);
+      }
+    },
+    async writeToFile(fd, onWritten) {
+      for (let at = 0; at < data.length; at += MiB) {
+        if (failure && at > 0) throw new Error(failure);
+        const piece = data.subarray(at, at + MiB);
+        writeSync(fd, piece);
+        onWritten(piece.length);
+      }
+    },
+  };
+}
+
 export function describeStorageContract(name: string, makeSubject: () => Promise<ContractSubject>): void {
   describe(`${name}: storage contract`, () => {
     let subject: ContractSubject;
@@ -111,6 +135,15 @@ export function describeStorageContract(name: string, makeSubject: () => Promise
       expect(await target.put('reused/object.bin', reused(), { sizeHint: 12 * MiB })).toEqual({ bytes: 12 * MiB });
       expect(await sha256Of(await target.get('reused/object.bin'))).toEqual(expected);
     }, 120_000);
+
+    it('stores a body that can write itself into a file, whichever way the driver takes it', async () => {
+      const data = Buffer.concat([Buffer.alloc(3 * MiB, 1), Buffer.from('tail')]);
+      expect(await target.put('writable/ok.bin', fileWritable(data), { sizeHint: data.length })).toEqual({ bytes: data.length });
+      expect((await readAll(await target.get('writable/ok.bin'))).equals(data)).toBe(true);
+      await expect(target.put('writable/failed.bin', fileWritable(data, 'source failed'))).rejects.toThrow('source failed');
+      expect(await target.stat('writable/failed.bin')).toBeNull();
+      expect(await subject.leftovers()).toEqual([]);
+    }, 60_000);
 
     it('reads byte ranges (inclusive ends, open end)', async () => {
       await target.put('range/abc.txt', bytesOf('0123456789abcdef'));

@@ -2,6 +2,7 @@ import { createCipheriv } from 'node:crypto';
 import type { KeyFile } from '../crypto/key-file';
 import { OffThreadSha256 } from '../crypto/sha256-off-thread';
 import { AppError } from '../errors';
+import type { FileWritableBody } from '../storage/storage-target';
 import { releaseDeadBuffers } from '../util/release-buffers';
 import { compressChunk } from './compression';
 import {
@@ -70,6 +71,17 @@ export class ArchiveEncryptor {
 
   encrypt(plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
     return this.run(plaintext, null);
+  }
+
+  /**
+   * The stored archive as a target's `put` body: iterated like `encrypt()`, or written into a
+   * file with `encryptToFile` by a target that writes local files (FileWritableBody).
+   */
+  body(plaintext: AsyncIterable<Uint8Array>): FileWritableBody {
+    return {
+      [Symbol.asyncIterator]: () => this.encrypt(plaintext),
+      writeToFile: (fd, onWritten) => this.encryptToFile(plaintext, fd, onWritten),
+    };
   }
 
   /**

@@ -149,8 +149,9 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
       onWarning: warn,
     });
     const encryptor = new ArchiveEncryptor({ masterKey: keys.masterKey, keyFile: keys.keyFile, archiveId: id, signal });
-    // The encryptor reuses its buffers: put() copies what it keeps (StorageTarget contract).
-    await target.put(objectKey, encryptor.encrypt(stream.stream()), { signal, sizeHint: bytesTotal });
+    // The encryptor reuses its buffers: put() copies what it keeps (StorageTarget contract). A
+    // local target has the encryptor's hashing thread write the file (FileWritableBody).
+    await target.put(objectKey, encryptor.body(stream.stream()), { signal, sizeHint: bytesTotal });
     uploaded = true;
     await quiescer.restartAll();
     const stats = encryptor.stats;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { describeStorageContract } from '@/test/storage-contract';
+import { describeStorageContract, fileWritable } from '@/test/storage-contract';
 import { LocalTarget } from './local-target';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -28,6 +28,23 @@ describeStorageContract('local directory', async () => {
     },
     cleanup: async () => rmSync(root, { recursive: true, force: true }),
   };
+});
+
+describe('local directory: a body that writes itself', () => {
+  it("is written by the body itself (the archive writer's thread), not iterated", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'cloudos-local-target-'));
+    try {
+      const data = Buffer.alloc(2 * 1024 * 1024 + 3, 7);
+      const body = fileWritable(data);
+      body[Symbol.asyncIterator] = () => {
+        throw new Error('iterated');
+      };
+      expect(await new LocalTarget(root).put('a/b.bin', body)).toEqual({ bytes: data.length });
+      expect(walk(root).map((f) => path.relative(root, f))).toEqual(['a/b.bin']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('local directory: configuration errors', () => {

@@ -7,7 +7,14 @@ import { BackgroundFlush } from '../util/background-flush';
 import { fsyncDir } from '../util/fsync-dir';
 import { translateLocalError } from './local-errors';
 import { assertValidKey, assertValidPrefix, isTemporaryName, temporaryFor, temporaryNameFor } from './object-keys';
-import type { GetOptions, PartialUpload, PutOptions, StorageTarget, StoredObject } from './storage-target';
+import {
+  canWriteToFile,
+  type GetOptions,
+  type PartialUpload,
+  type PutOptions,
+  type StorageTarget,
+  type StoredObject,
+} from './storage-target';
 import { testTargetConnection } from './test-connection';
 
 const READ_SIZE = 1024 * 1024;
@@ -56,11 +63,17 @@ export class LocalTarget implements StorageTarget {
     try {
       fd = openSync(temp, 'wx', 0o600);
       flush = new BackgroundFlush(fd);
-      for await (const piece of body) {
-        if (options.signal?.aborted) throw options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
-        for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
-        bytes += piece.length;
-        flush.wrote(piece.length);
+      const written = (count: number) => {
+        bytes += count;
+        flush?.wrote(count);
+      };
+      if (canWriteToFile(body)) await body.writeToFile(fd, written);
+      else {
+        for await (const piece of body) {
+          if (options.signal?.aborted) throw options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
+          for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
+          written(piece.length);
+        }
       }
       if (options.signal?.aborted) throw options.signal.reason ?? new AppError('cancelled', 'Cancelled.');
       await flush.settle();

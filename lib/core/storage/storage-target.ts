@@ -11,6 +11,21 @@ export interface PutOptions {
   sizeHint?: number;
 }
 
+/**
+ * A body that can also write itself into an open file, appending (the archive writer: its
+ * hashing thread then writes each frame, which spares the thread that compresses and seals).
+ * A driver that writes a local file may call `writeToFile` instead of iterating; it resolves
+ * once every byte is written, and `onWritten` hears of each piece as it is handed over. Like
+ * iterating, it may be done once.
+ */
+export interface FileWritableBody extends AsyncIterable<Uint8Array> {
+  writeToFile(fd: number, onWritten: (bytes: number) => void): Promise<void>;
+}
+
+export function canWriteToFile(body: AsyncIterable<Uint8Array>): body is FileWritableBody {
+  return typeof (body as Partial<FileWritableBody>).writeToFile === 'function';
+}
+
 export interface GetOptions {
   signal?: AbortSignal;
   /** Byte range, both ends inclusive (as HTTP ranges); `end` defaults to the last byte. */
