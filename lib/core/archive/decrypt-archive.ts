@@ -2,7 +2,7 @@ import { createDecipheriv, createHash } from 'node:crypto';
 import { type KeyFile, tryOpenKeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
 import { releaseDeadBuffers } from '../util/release-buffers';
-import { ByteQueue, fill, isDirectReader } from './byte-queue';
+import { ByteQueue, type DirectReader, fill, isDirectReader } from './byte-queue';
 import { decompressChunk } from './compression';
 import { CIPHER_SLICE } from './encrypt-archive';
 import {
@@ -67,12 +67,22 @@ export class ArchiveDecryptor {
   constructor(private readonly options: DecryptOptions) {}
 
   async *decrypt(stored: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-    const { signal } = this.options;
-    const parallelism = this.options.parallelism ?? 2;
-    const queue = new ByteQueue();
     // A file is read straight into the queue; other sources (network bodies) are copied in.
     const direct = isDirectReader(stored) ? stored : null;
     const source = direct ? null : stored[Symbol.asyncIterator]();
+    try {
+      yield* this.decryptFrom(direct, source);
+    } finally {
+      // A failure or an early stop ends the source too: it closes its file or connection now,
+      // not when garbage collection finds it.
+      await source?.return?.();
+    }
+  }
+
+  private async *decryptFrom(direct: DirectReader | null, source: AsyncIterator<Uint8Array> | null): AsyncGenerator<Buffer> {
+    const { signal } = this.options;
+    const parallelism = this.options.parallelism ?? 2;
+    const queue = new ByteQueue();
     const need = async (n: number) => (direct ? queue.fillFrom(direct, n) : fill(queue, source as AsyncIterator<Uint8Array>, n));
     // Hashed here, not on the hashing thread archive create uses (OffThreadSha256): extract's
     // peak memory is the stream's, and that thread added 3–13 MiB to it (150 MiB is the goal).

@@ -186,6 +186,21 @@ describe('files are written on a thread of their own', () => {
     expect(readdirSync(a).sort()).toEqual(['first', 'taken']);
   });
 
+  it('ends the stream it reads when it fails, so the stream can close its source', async () => {
+    let closed = false;
+    async function* tracked(): AsyncGenerator<Buffer> {
+      try {
+        yield entry({ path: 'ok', type: 'file' }, 'fine');
+        yield entry({ path: '../escape', type: 'file' }, 'x');
+        yield END_OF_ARCHIVE;
+      } finally {
+        closed = true;
+      }
+    }
+    await expect(new TarExtractor(dest).extract(tracked())).rejects.toMatchObject({ code: 'unsafe_archive' });
+    expect(closed).toBe(true);
+  });
+
   it('has stopped writing when a cancelled extraction returns', async () => {
     const abort = new AbortController();
     const files = Array.from({ length: 200 }, (_, i) => entry({ path: `f-${i}`, type: 'file' }, 'y'.repeat(50_000)));

@@ -92,6 +92,9 @@ export class TarExtractor {
     } catch (error) {
       await this.writer?.stop();
       throw error;
+    } finally {
+      // Stopped early (an error, a cancel), the stream still closes what it reads from.
+      await stream.return?.();
     }
   }
 

@@ -202,6 +202,28 @@ describe.each([
     }
   });
 
+  it('a failure ends the source too, so it closes its file or connection at once', async () => {
+    let closed = false;
+    async function* tracked(bytes: Buffer): AsyncGenerator<Buffer> {
+      try {
+        for (let at = 0; at < bytes.length; at += 100) yield bytes.subarray(at, at + 100);
+      } finally {
+        closed = true;
+      }
+    }
+    const bad = Buffer.from(stored);
+    bad[bad.length - 40] ^= 1;
+    const decryptor = new ArchiveDecryptor({ masterKeys: [masterKey] });
+    await expect(
+      (async () => {
+        for await (const _ of decryptor.decrypt(tracked(bad))) {
+          // reading until it fails
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'corrupted' });
+    expect(closed).toBe(true);
+  });
+
   it('a file that is not an archive, or of an unknown version', async () => {
     await expectRejected(Buffer.from('PK\u0003\u0004 this is a zip file'));
     const future = Buffer.from(stored);
