@@ -212,7 +212,7 @@ describe.each([
       }
     }
     const bad = Buffer.from(stored);
-    bad[bad.length - 40] ^= 1;
+    bad[bad.length - 40] = (bad[bad.length - 40] as number) ^ 1;
     const decryptor = new ArchiveDecryptor({ masterKeys: [masterKey] });
     await expect(
       (async () => {

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/core/errors';
+import { fileWritable } from '@/test/storage-contract';
 import { LocalTarget } from './local-target';
-import type { StorageTarget } from './storage-target';
+import { canWriteToFile, type StorageTarget } from './storage-target';
 import { withRetries } from './with-retries';
 
 // A real local target behind a gate that fails the first N calls of each method, as a
@@ -99,5 +101,31 @@ describe('withRetries', () => {
     }
     await expect(withRetries(consumedThenFails, FAST).put('k', body())).rejects.toThrow('Connection dropped mid-upload.');
     expect(reads).toBe(1);
+  });
+
+  it('passes on a body that writes itself into a file, retrying only before it started', async () => {
+    const { target, calls } = flaky(1);
+    const data = Buffer.alloc(3 * 1024 * 1024, 5);
+    const body = fileWritable(data);
+    body[Symbol.asyncIterator] = () => {
+      throw new Error('iterated');
+    };
+    expect(await withRetries(target, FAST).put('self-written', body)).toEqual({ bytes: data.length });
+    expect(calls.put).toBe(2);
+    expect((await readFile(path.join(root, 'self-written'))).equals(data)).toBe(true);
+
+    const writesThenDrops: StorageTarget = {
+      ...target,
+      async put(_key, written) {
+        const scratch = openSync(path.join(root, 'scratch'), 'w');
+        try {
+          if (canWriteToFile(written)) await written.writeToFile(scratch, () => {});
+        } finally {
+          closeSync(scratch);
+        }
+        throw new AppError('unreachable', 'Connection dropped mid-upload.', { retryable: true });
+      },
+    };
+    await expect(withRetries(writesThenDrops, FAST).put('k', fileWritable(data))).rejects.toThrow('Connection dropped');
   });
 });

@@ -1,6 +1,13 @@
 import { AppError, isAppError } from '../errors';
 import { sleep } from '../util/sleep';
-import type { GetOptions, PartialUpload, PutOptions, StorageTarget } from './storage-target';
+import {
+  canWriteToFile,
+  type FileWritableBody,
+  type GetOptions,
+  type PartialUpload,
+  type PutOptions,
+  type StorageTarget,
+} from './storage-target';
 
 export interface RetryPolicy {
   /** Tries in all, the first included. */
@@ -65,12 +72,22 @@ export function withRetries(target: StorageTarget, policy: RetryPolicy = DEFAULT
     kind: target.kind,
     put(key: string, body: AsyncIterable<Uint8Array>, options?: PutOptions) {
       let started = false;
-      const watched: AsyncIterable<Uint8Array> = {
+      const start = () => {
+        if (started) throw new AppError('internal', 'A backup stream cannot be read twice.');
+        started = true;
+      };
+      const watched: AsyncIterable<Uint8Array> | FileWritableBody = {
         [Symbol.asyncIterator]() {
-          if (started) throw new AppError('internal', 'A backup stream cannot be read twice.');
-          started = true;
+          start();
           return body[Symbol.asyncIterator]();
         },
+        // Kept when the body has it: a local target lets the body write its file itself.
+        ...(canWriteToFile(body) && {
+          writeToFile(fd: number, onWritten: (bytes: number) => void) {
+            start();
+            return body.writeToFile(fd, onWritten);
+          },
+        }),
       };
       return retry(
         policy,
