@@ -86,12 +86,14 @@ describe('S3: how each request vouches for its body', () => {
       ['https', ['UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD']],
     ] as const) {
       const { target } = await contractSubject(over);
-      const sent: string[] = [];
-      // The target's own SDK client (private): what each UploadPart was signed with.
+      const sent: { part: number; sha256: string }[] = [];
+      // The target's own SDK client (private): what each UploadPart was signed with. Parts go
+      // up concurrently, so they are told apart by number, not by the order they were sent.
       (target as unknown as { client: S3Client }).client.middlewareStack.add(
         (next, context) => async (args) => {
           const headers = (args.request as { headers: Record<string, string> }).headers;
-          if (context.commandName === 'UploadPartCommand') sent.push(headers['x-amz-content-sha256'] ?? 'none');
+          const part = (args.input as { PartNumber?: number }).PartNumber ?? 0;
+          if (context.commandName === 'UploadPartCommand') sent.push({ part, sha256: headers['x-amz-content-sha256'] ?? 'none' });
           return next(args);
         },
         { step: 'finalizeRequest', name: 'testSeePayloadHeader' },
@@ -100,7 +102,9 @@ describe('S3: how each request vouches for its body', () => {
         for (let at = 0; at < data.length; at += MiB) yield data.subarray(at, at + MiB);
       }
       await target.put('vouch/object.bin', pieces(), { sizeHint: data.length });
-      expect(sent).toEqual(expected); // radosgw refuses a part whose signed SHA-256 does not match
+      // radosgw refuses a part whose signed SHA-256 does not match.
+      expect(sent.sort((a, b) => a.part - b.part).map((p) => p.sha256)).toEqual(expected);
+      expect(sent.map((p) => p.part)).toEqual([1, 2, 3]);
       const back: Buffer[] = [];
       for await (const piece of await target.get('vouch/object.bin')) back.push(Buffer.from(piece));
       expect(Buffer.concat(back).equals(data)).toBe(true);
