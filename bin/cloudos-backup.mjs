@@ -11,12 +11,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 if (process.env.CLOUDOS_CLI_CHILD === undefined) {
   const { spawn } = await import('node:child_process');
   const { constants } = await import('node:os');
+  const { pipelineEnv } = await import('../scripts/pipeline-env.mjs');
   const child = spawn(
     process.execPath,
     [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
     {
       stdio: 'inherit',
-      env: { MALLOC_ARENA_MAX: '2', ...process.env, CLOUDOS_CLI_CHILD: '1' },
+      env: { ...pipelineEnv(), ...process.env, CLOUDOS_CLI_CHILD: '1' },
     },
   );
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

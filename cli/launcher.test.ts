@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runInstalledCli } from '@/test/helpers/processes';
@@ -23,7 +23,7 @@ beforeAll(() => {
   const fakeNode = path.join(dir, 'bin', 'node');
   writeFileSync(
     fakeNode,
-    `#!/bin/sh\necho "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX CLOUDOS_CLI_CHILD=$CLOUDOS_CLI_CHILD $*" >> ${nodeCalls}\nexec ${process.execPath} "$@"\n`,
+    `#!/bin/sh\necho "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX UV_THREADPOOL_SIZE=$UV_THREADPOOL_SIZE CLOUDOS_CLI_CHILD=$CLOUDOS_CLI_CHILD $*" >> ${nodeCalls}\nexec ${process.execPath} "$@"\n`,
   );
   chmodSync(fakeNode, 0o755);
   env = { CLOUDOS_DATA_DIR: path.join(dir, 'data'), PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` };
@@ -37,7 +37,7 @@ describe('bin/cloudos-backup (the package bin)', () => {
     expect(help.stdout).toMatch(/^cloudos-backup — encrypted backups for Cloud OS\n/);
     const calls = readFileSync(nodeCalls, 'utf8').trim().split('\n');
     expect(calls).toEqual([
-      `MALLOC_ARENA_MAX=2 CLOUDOS_CLI_CHILD=1 --expose-gc ${path.join(ROOT, 'bin', 'cloudos-backup.mjs')} --help`,
+      `MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=${Math.max(2, availableParallelism())} CLOUDOS_CLI_CHILD=1 --expose-gc ${path.join(ROOT, 'bin', 'cloudos-backup.mjs')} --help`,
     ]);
 
     const usage = await runInstalledCli(linked, ['frobnicate'], env);

@@ -19,6 +19,7 @@ import { build } from 'esbuild';
 import { DOCKER_STANDIN_BIN } from '../test/helpers/docker-standin';
 import { createBenchApps } from './bench-apps';
 import { buildBundles, formatRow, MB, measureFloor, median, parseSize, runCli, settleDisk, spread } from './bench-lib';
+import { pipelineEnv } from './pipeline-env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -93,7 +94,7 @@ function backup(): Measured & { files: number; ready: { seconds: number; peakRss
   const started = performance.now();
   const child = spawnSync(process.execPath, ['--expose-gc', JOB_BUNDLE, TARGET], {
     encoding: 'utf8',
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, ...instanceEnv },
+    env: { ...pipelineEnv(), ...process.env, ...instanceEnv },
   });
   const seconds = (performance.now() - started) / 1000;
   const line = child.stdout.trim().split('\n').pop() ?? '';

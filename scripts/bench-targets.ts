@@ -21,6 +21,7 @@ import { DeleteBucketCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/cli
 import { quietAwsSdkNodeWarning } from '../lib/core/env';
 import { collectRadosgwGarbage, createRemoteDir, createTestBucket, startRadosgw, startSshd } from '../test/helpers/services';
 import type { RunSpec } from './bench-targets-run';
+import { pipelineEnv } from './pipeline-env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -76,7 +77,7 @@ function measure(spec: RunSpec): Result {
   const child = spawnSync(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', path.resolve('scripts/bench-targets-run.ts'), JSON.stringify(spec)],
-    { encoding: 'utf8', env: { MALLOC_ARENA_MAX: '2', ...process.env } },
+    { encoding: 'utf8', env: { ...pipelineEnv(), ...process.env } },
   );
   if (child.status !== 0) throw new Error(`${spec.kind} ${spec.impl} ${spec.op} failed:\n${child.stderr}`);
   return JSON.parse(child.stdout) as Result;

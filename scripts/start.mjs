@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { freshBundle } from './bundle-fresh.mjs';
+import { pipelineEnv } from './pipeline-env.mjs';
 
 const dev = process.argv.includes('--dev');
 const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
@@ -50,8 +51,9 @@ const children = [
       })
     : spawn(process.execPath, ['--expose-gc', freshBundle('worker') ?? 'dist/worker.mjs'], {
         stdio: 'inherit',
-        // Bounded malloc arenas and --expose-gc: see bin/cloudos-backup.mjs.
-        env: { MALLOC_ARENA_MAX: '2', ...process.env },
+        // Bounded malloc arenas, a thread pool the size of the machine and --expose-gc: see
+        // scripts/pipeline-env.mjs and bin/cloudos-backup.mjs.
+        env: { ...pipelineEnv(), ...process.env },
       }),
 ];
 console.log(`start: web on http://localhost:${port} and the worker are starting; Ctrl-C stops both`);
