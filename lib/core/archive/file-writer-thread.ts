@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors';
+import { DESCRIBE_ERROR_SOURCE, type DescribedError, errorFromThread } from '../util/thread-error';
 
 /** What a file gets once its data is written. */
 export interface FileMeta {
@@ -131,11 +132,7 @@ export class FileWriterThread {
 
   private onReply(reply: Reply): void {
     if (reply.error) {
-      this.failure ??= Object.assign(new Error(reply.error.message), {
-        code: reply.error.code,
-        syscall: reply.error.syscall,
-        path: reply.error.path,
-      });
+      this.failure ??= errorFromThread(reply.error);
     }
     if (reply.stopped) this.stopped = true;
     if (reply.memory) this.free.push(reply.memory);
@@ -155,14 +152,14 @@ export class FileWriterThread {
 interface Reply {
   stopped?: boolean;
   memory?: ArrayBuffer;
-  error?: { message: string; code?: string; syscall?: string; path?: string };
+  error?: DescribedError;
 }
 
 // The thread's whole program. Ops are flat: 'open', path | 'write', offset, length (in the
 // message's buffer) | 'close', mode, mtime, uid, gid. After an error it writes nothing more,
 // but still gives back every buffer. getBuiltinModule, not require: evaluated code is a
 // module when the process runs with --input-type=module.
-const WORKER_SOURCE = `
+const WORKER_SOURCE = `${DESCRIBE_ERROR_SOURCE}
 const { parentPort } = process.getBuiltinModule('node:worker_threads');
 const fs = process.getBuiltinModule('node:fs');
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
@@ -196,14 +193,13 @@ const run = (ops, bytes) => {
     }
   }
 };
-const describe = (error) => ({ message: String(error && error.message), code: error && error.code, syscall: error && error.syscall, path: error && error.path });
 parentPort.on('message', (m) => {
   if (m.stop) {
     if (!failed && !m.discard) {
       try { closeCurrent(); } catch (error) { failed = error; }
     }
     try { closeCurrent(); } catch {}
-    parentPort.postMessage({ stopped: true, error: failed ? describe(failed) : undefined });
+    parentPort.postMessage({ stopped: true, error: failed ? describeError(failed) : undefined });
     parentPort.close();
     return;
   }
@@ -211,7 +207,7 @@ parentPort.on('message', (m) => {
   if (!failed) {
     try { run(m.ops, m.memory ? new Uint8Array(m.memory) : null); } catch (caught) {
       failed = caught;
-      error = describe(caught);
+      error = describeError(caught);
       try { closeCurrent(); } catch {}
     }
   }

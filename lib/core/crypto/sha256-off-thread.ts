@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors';
+import { DESCRIBE_ERROR_SOURCE, type DescribedError, errorFromThread } from '../util/thread-error';
 
 /**
  * SHA-256 of a stream, computed on a worker thread. Hashing every stored byte was the largest
@@ -121,7 +122,7 @@ export class OffThreadSha256 {
 // --input-type=module.
 // A stream that writes stops at its first write error, which goes back once; its digest is
 // then refused.
-const WORKER_SOURCE = `
+const WORKER_SOURCE = `${DESCRIBE_ERROR_SOURCE}
 const { parentPort } = process.getBuiltinModule('node:worker_threads');
 const { createHash } = process.getBuiltinModule('node:crypto');
 const { writeSync } = process.getBuiltinModule('node:fs');
@@ -134,7 +135,7 @@ const take = (stream, id, bytes) => {
     for (let at = 0; at < bytes.length; ) at += writeSync(stream.fd, bytes, at, bytes.length - at);
   } catch (error) {
     stream.failed = true;
-    parentPort.postMessage({ id, error: { message: String(error.message), code: error.code, syscall: error.syscall } });
+    parentPort.postMessage({ id, error: describeError(error) });
   }
 };
 parentPort.on('message', (m) => {
@@ -167,7 +168,7 @@ interface Reply {
   memory?: ArrayBuffer;
   digest?: string | null;
   discarded?: boolean;
-  error?: { message: string; code?: string; syscall?: string };
+  error?: DescribedError;
 }
 
 class HashWorker {
@@ -186,7 +187,7 @@ class HashWorker {
     this.worker.on('message', (reply: Reply) => {
       if (reply.memory) this.streams.get(reply.id)?.returned(reply.memory);
       if (reply.error) {
-        const error = Object.assign(new Error(reply.error.message), { code: reply.error.code, syscall: reply.error.syscall });
+        const error = errorFromThread(reply.error);
         this.writeErrors.set(reply.id, error);
         this.streams.get(reply.id)?.failed(error);
       }
