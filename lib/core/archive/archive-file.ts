@@ -12,8 +12,6 @@ import { ArchiveEncryptor, type ArchiveStats } from './encrypt-archive';
 import { type ExtractResult, TarExtractor } from './extract-tar';
 import { type PackResult, TreePacker } from './pack-tree';
 
-const READ_CHUNK = 1024 * 1024;
-
 export interface CreateArchiveFileOptions {
   sourceDir: string;
   outFile: string;
@@ -79,12 +77,10 @@ export interface ReadArchiveFileOptions extends DecryptOptions {
 }
 
 /**
- * The stored file as the decryptor reads it: straight into its queue (`readInto`), or in
- * 1 MiB pieces of one reused buffer for other consumers (they copy what they receive).
- * Synchronous reads, for the reason given in pack-tree.ts (async reads wait on the thread
- * pool behind decompression).
+ * The stored file, read straight into the decryptor's queue. Synchronous reads, for the reason
+ * given in pack-tree.ts (async reads wait on the thread pool behind decompression).
  */
-class StoredFile implements AsyncIterable<Buffer>, DirectReader {
+class StoredFile implements DirectReader {
   private readonly fd: number;
 
   constructor(file: string) {
@@ -93,15 +89,6 @@ class StoredFile implements AsyncIterable<Buffer>, DirectReader {
 
   readInto(target: Buffer, offset: number, length: number): number {
     return readSync(this.fd, target, offset, length, null);
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    const buffer = Buffer.allocUnsafe(READ_CHUNK);
-    for (;;) {
-      const bytesRead = this.readInto(buffer, 0, READ_CHUNK);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
   }
 
   close(): void {

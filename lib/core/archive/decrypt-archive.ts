@@ -66,10 +66,10 @@ export class ArchiveDecryptor {
 
   constructor(private readonly options: DecryptOptions) {}
 
-  async *decrypt(stored: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  async *decrypt(stored: AsyncIterable<Uint8Array> | DirectReader): AsyncGenerator<Buffer> {
     // A file is read straight into the queue; other sources (network bodies) are copied in.
     const direct = isDirectReader(stored) ? stored : null;
-    const source = direct ? null : stored[Symbol.asyncIterator]();
+    const source = direct ? null : (stored as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     try {
       yield* this.decryptFrom(direct, source);
     } finally {
