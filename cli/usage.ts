@@ -6,20 +6,27 @@ export const JOBS_USAGE = `Usage: cloudos-backup jobs list [--limit N] [--json]
        cloudos-backup jobs run selftest [--steps N] [--step-ms MS] [--json]`;
 
 export const ARCHIVE_USAGE = `Usage: cloudos-backup archive create --source DIR --out FILE --passphrase-file F [--json]
-       cloudos-backup archive extract FILE --dest DIR --passphrase-file F [--json]
-       cloudos-backup archive verify FILE --passphrase-file F [--json]
+       cloudos-backup archive extract FILE --dest DIR --passphrase-file F [--key-file K] [--json]
+       cloudos-backup archive verify FILE --passphrase-file F [--key-file K] [--json]
   Standalone archives for experts, benchmarks and recovery: they need no server, only the
-  passphrase. extract writes nothing to DIR unless the whole archive verified.`;
+  passphrase. extract writes nothing to DIR unless the whole archive verified. An archive
+  opens with the passphrase it was made with; --key-file (a key file, or a repository
+  directory whose keys/ holds it) opens it with a passphrase set later.`;
 
 export const PASSPHRASE_USAGE = `Usage: cloudos-backup passphrase change --current-file F --new-file F [--json]
-  Re-wraps the backup master key under a new passphrase; every backup stays restorable.`;
+  Re-wraps the backup master key under a new passphrase and writes the new key file to every
+  target: every backup, the older ones too, then opens with the new passphrase on any server.`;
 
 export const TARGETS_USAGE = `Usage: cloudos-backup targets add local NAME --path P [--keep N]
        cloudos-backup targets add s3 NAME [--endpoint URL] --region R --bucket B --access-key-id K --secret-access-key-file F [--prefix P] [--ca-certificate-file F] [--keep N]
        cloudos-backup targets add sftp NAME --host H [--port N] --username U (--password-file F | --private-key-file F [--key-passphrase-file F]) --remote-path P [--keep N]
        cloudos-backup targets list [--json]
        cloudos-backup targets test NAME [--json]
-       cloudos-backup targets remove NAME [--forget-backups]`;
+       cloudos-backup targets remove NAME [--forget-backups]
+       cloudos-backup targets import NAME [--passphrase-file F] [--json]
+  import adds the target's backups to the catalog (a new server, forgotten backups): those
+  under keys this instance holds, and with --passphrase-file those the passphrase opens
+  (another or the old server's). See docs/DISASTER-RECOVERY.md.`;
 
 export const APPS_USAGE = `Usage: cloudos-backup apps list [--json]
        cloudos-backup demo-apps [--json]

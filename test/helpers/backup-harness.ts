@@ -7,7 +7,7 @@ import { TarExtractor } from '@/lib/core/archive/extract-tar';
 import type { BackupRequest } from '@/lib/core/backup/backup-request';
 import { type BackupContext, runBackup } from '@/lib/core/backup/run-backup';
 import { enqueueJob } from '@/lib/core/jobs/enqueue-job';
-import { loadBackupKeys } from '@/lib/core/setup/backup-keys';
+import { loadBackupKeys } from '@/lib/core/keys/backup-keys';
 import { initializeInstance } from '@/lib/core/setup/initialize-instance';
 import type { StorageTarget } from '@/lib/core/storage/storage-target';
 import { createDockerStandin, type DockerStandin } from './docker-standin';

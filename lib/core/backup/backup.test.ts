@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setConsistencyMode } from '@/lib/core/apps/app-settings';
 import { AppError } from '@/lib/core/errors';
 import type { ProgressUpdate } from '@/lib/core/jobs/job-progress';
-import { loadBackupKeys } from '@/lib/core/setup/backup-keys';
+import { loadBackupKeys } from '@/lib/core/keys/backup-keys';
 import { S3Target } from '@/lib/core/storage/s3-target';
 import type { StorageTarget } from '@/lib/core/storage/storage-target';
 import { createTarget, openTarget } from '@/lib/core/targets/targets';

@@ -2,8 +2,9 @@ import { getConsistencyOverrides } from '../apps/app-settings';
 import { listApps } from '../apps/inventory';
 import { AppError } from '../errors';
 import { acquireAppLocks } from '../jobs/app-locks';
+import { type BackupKeys, loadBackupKeys } from '../keys/backup-keys';
+import { clearKeyFilePending } from '../keys/publish-key-file';
 import { DockerRuntime } from '../runtime/docker-runtime';
-import { type BackupKeys, loadBackupKeys } from '../setup/backup-keys';
 import type { StorageTarget } from '../storage/storage-target';
 import { openTarget } from '../targets/targets';
 import type { BackupRequest } from './backup-request';
@@ -48,6 +49,7 @@ export async function prepareBackup(request: BackupRequest, context: BackupConte
   const opening = openTarget(db, instanceKey, request.target);
   const targetReady = Promise.all([opening, loadBackupKeys(db, instanceKey)]).then(async ([target, keys]) => {
     await ensureRepository(target, keys.keyFile, signal);
+    if (targetRow.keyFilePending) await clearKeyFilePending(db, targetRow.id, keys.keyFile);
     return { target, keys };
   });
   targetReady.catch(() => {}); // the caller awaits it once the backup is recorded

@@ -30,33 +30,45 @@ export async function putSmallObject(target: StorageTarget, key: string, data: B
 }
 
 /**
+ * Whether the target is a repository: false when it holds no marker; throws `misconfigured`
+ * for a marker that is not ours, or of a version this code cannot read.
+ */
+export async function hasRepository(target: StorageTarget): Promise<boolean> {
+  if (!(await target.stat(MARKER_KEY))) return false;
+  let marker: { format?: unknown; version?: unknown } | null;
+  try {
+    marker = JSON.parse((await readSmallObject(target, MARKER_KEY)).toString('utf8'));
+  } catch {
+    marker = null;
+  }
+  if (marker?.format !== MARKER.format)
+    throw new AppError('misconfigured', `The target holds a ${MARKER_KEY} that is not a Cloud OS backup repository marker.`);
+  if (marker.version !== MARKER.version)
+    throw new AppError(
+      'misconfigured',
+      `The repository on this target has format version ${String(marker.version)}; this version of Cloud OS Backups reads version ${MARKER.version}. Update Cloud OS Backups to use it.`,
+    );
+  return true;
+}
+
+const keyFileBytes = (keyFile: KeyFile) => Buffer.from(`${JSON.stringify(keyFile, null, 2)}\n`);
+
+/** Writes the key file to `keys/<keyId>.json` unless the target holds exactly it already. */
+export async function putKeyFile(target: StorageTarget, keyFile: KeyFile, signal?: AbortSignal): Promise<void> {
+  const keyJson = keyFileBytes(keyFile);
+  const stored = (await target.stat(keyFileKey(keyFile.keyId))) ? await readSmallObject(target, keyFileKey(keyFile.keyId)) : null;
+  if (!stored?.equals(keyJson)) await putSmallObject(target, keyFileKey(keyFile.keyId), keyJson, signal);
+}
+
+/**
  * Makes the target a repository, or checks that it is one: the marker, and the current key
  * file (so a new server can open these backups with the passphrase alone). A key file that
  * changed with the passphrase replaces the old one; other instances' key files stay.
  */
 export async function ensureRepository(target: StorageTarget, keyFile: KeyFile, signal?: AbortSignal): Promise<void> {
-  if (await target.stat(MARKER_KEY)) {
-    const text = (await readSmallObject(target, MARKER_KEY)).toString('utf8');
-    let marker: unknown;
-    try {
-      marker = JSON.parse(text);
-    } catch {
-      marker = null;
-    }
-    const m = marker as { format?: unknown; version?: unknown } | null;
-    if (m?.format !== MARKER.format)
-      throw new AppError('misconfigured', `The target holds a ${MARKER_KEY} that is not a Cloud OS backup repository marker.`);
-    if (m.version !== MARKER.version)
-      throw new AppError(
-        'misconfigured',
-        `The target's repository has version ${String(m.version)}; this version reads version 1.`,
-      );
-  } else {
+  if (!(await hasRepository(target)))
     await putSmallObject(target, MARKER_KEY, Buffer.from(`${JSON.stringify(MARKER)}\n`), signal);
-  }
-  const keyJson = Buffer.from(`${JSON.stringify(keyFile, null, 2)}\n`);
-  const stored = (await target.stat(keyFileKey(keyFile.keyId))) ? await readSmallObject(target, keyFileKey(keyFile.keyId)) : null;
-  if (!stored?.equals(keyJson)) await putSmallObject(target, keyFileKey(keyFile.keyId), keyJson, signal);
+  await putKeyFile(target, keyFile, signal);
 }
 
 export async function readManifest(target: StorageTarget, id: string): Promise<BackupManifest | null> {

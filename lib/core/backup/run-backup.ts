@@ -12,7 +12,7 @@ import type { BackupPlan } from './plan-backup';
 import { prepareBackup } from './prepare-backup';
 import { Quiescer } from './quiesce';
 import { archiveKey, manifestKey, putSmallObject } from './repository';
-import { snapshotDatabase } from './system-snapshot';
+import { snapshotSystem } from './system-snapshot';
 
 export interface BackupEnvironment {
   appsDir: string;
@@ -124,7 +124,8 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
       plan,
       createdAt: startedAt,
       quiescer,
-      snapshotSystem: () => snapshotDatabase(env.databasePath, env.dataDir),
+      snapshotSystem: () =>
+        snapshotSystem(env.databasePath, env.dataDir, { instanceKey: context.instanceKey, masterKey: keys.masterKey }),
       signal,
       onPhase: (next, item) => {
         phase = next;
@@ -199,6 +200,7 @@ export async function runBackup(request: BackupRequest, context: BackupContext):
         fileCount: contents.files,
         sha256: stats.sha256,
         manifest: JSON.stringify(contents),
+        keyId: keys.keyFile.keyId,
         quiesced: quiescer.pending().length > 0 ? JSON.stringify(quiescer.pending()) : null,
         finishedAt,
       },

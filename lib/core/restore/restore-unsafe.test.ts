@@ -8,7 +8,7 @@ import { END_OF_ARCHIVE, encodeTarHeader, paddingFor, type TarEntry } from '@/li
 import { type BackupContents, signManifest } from '@/lib/core/backup/manifest';
 import { archiveKey, manifestKey } from '@/lib/core/backup/repository';
 import { enqueueJob } from '@/lib/core/jobs/enqueue-job';
-import { loadBackupKeys } from '@/lib/core/setup/backup-keys';
+import { loadBackupKeys } from '@/lib/core/keys/backup-keys';
 import { createTarget } from '@/lib/core/targets/targets';
 import { sealBytes } from '@/test/helpers/archive-bytes';
 import { type BackupHarness, createBackupHarness } from '@/test/helpers/backup-harness';

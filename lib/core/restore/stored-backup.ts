@@ -3,7 +3,7 @@ import { type BackupManifest, manifestMacValid } from '../backup/manifest';
 import { manifestKey, readManifest } from '../backup/repository';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
-import { loadBackupKeys } from '../setup/backup-keys';
+import { loadKeyRing } from '../keys/key-ring';
 import type { StorageTarget } from '../storage/storage-target';
 import { openTargetById } from '../targets/targets';
 
@@ -28,14 +28,14 @@ export interface StoredBackup {
 /**
  * Finds a finished backup in the catalog and checks what its target holds before a byte of
  * the object is read: the object and its manifest exist, the manifest's MAC verifies under
- * this instance's master key, and it names the same object, size and SHA-256 as the catalog.
- * The caller closes `target`.
+ * the master key it names (one the instance holds: its own, or an imported one), and it names
+ * the same object, size and SHA-256 as the catalog. The caller closes `target`.
  */
 export async function openStoredBackup(db: Db, instanceKey: Buffer, idOrPrefix: string): Promise<StoredBackup> {
   const backup = await getBackup(db, idOrPrefix);
   if (backup.status !== 'succeeded' || !backup.sha256)
     throw new AppError('invalid_input', `Backup ${backup.id} is ${backup.status}, not a finished backup; nothing to read.`);
-  const { masterKey } = await loadBackupKeys(db, instanceKey);
+  const ring = await loadKeyRing(db, instanceKey);
   const target = await openTargetById(db, instanceKey, backup.target.id);
   try {
     const where = `on the target "${backup.target.name}"`;
@@ -49,6 +49,12 @@ export async function openStoredBackup(db: Db, instanceKey: Buffer, idOrPrefix: 
     if (!manifest) throw new StoredBackupProblem('missing', `The manifest ${manifestKey(backup.id)} is not ${where}.`);
     const stored = await target.stat(backup.objectKey);
     if (!stored) throw new StoredBackupProblem('missing', `The stored object ${backup.objectKey} is not ${where}.`);
+    const masterKey = ring.get(manifest.keyId)?.masterKey;
+    if (!masterKey)
+      throw new StoredBackupProblem(
+        'corrupted',
+        `manifest disagrees: it names the master key ${manifest.keyId}, which this instance does not hold (import the target's backups with that key's passphrase).`,
+      );
     if (!manifestMacValid(masterKey, manifest))
       throw new StoredBackupProblem(
         'corrupted',

@@ -22,15 +22,15 @@ export interface TargetView {
   lastTest: { at: string; ok: boolean; message: string | null } | null;
 }
 
-const SECRET_CONTEXT = (id: string) => `target:${id}:secrets`;
+export const targetSecretContext = (id: string) => `target:${id}:secrets`;
 
 /** Seals a target's secrets with the instance key, bound to the target's id. */
 export function sealSecrets(instanceKey: Buffer, id: string, secrets: Record<string, string> | null): string | null {
-  return secrets ? seal(instanceKey, SECRET_CONTEXT(id), JSON.stringify(secrets)) : null;
+  return secrets ? seal(instanceKey, targetSecretContext(id), JSON.stringify(secrets)) : null;
 }
 
 export function unsealSecrets(instanceKey: Buffer, row: Target): Record<string, string> {
-  return row.secrets ? (JSON.parse(unseal(instanceKey, SECRET_CONTEXT(row.id), row.secrets)) as Record<string, string>) : {};
+  return row.secrets ? (JSON.parse(unseal(instanceKey, targetSecretContext(row.id), row.secrets)) as Record<string, string>) : {};
 }
 
 export function toTargetView(row: Target): TargetView {

@@ -5,8 +5,8 @@ import { tryOpenKeyFile } from '@/lib/core/crypto/key-file';
 import { getSetting, SettingKey } from '@/lib/core/settings/settings';
 import { openBytes, sealBytes } from '@/test/helpers/archive-bytes';
 import { createTempInstance, type TempInstance } from '@/test/helpers/temp-instance';
+import { initializeInstance } from '../setup/initialize-instance';
 import { changeBackupPassphrase, loadBackupKeys } from './backup-keys';
-import { initializeInstance } from './initialize-instance';
 
 let instance: TempInstance;
 const instanceKey = randomBytes(32);

@@ -4,7 +4,8 @@ import { seal, unseal } from '../crypto/seal';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import { getSetting, SettingKey } from '../settings/settings';
-import { MIN_PASSPHRASE_LENGTH } from './passphrase-rules';
+import { MIN_PASSPHRASE_LENGTH } from '../setup/passphrase-rules';
+import { type KeyFilePublication, publishKeyFile } from './publish-key-file';
 
 export interface BackupKeys {
   masterKey: Buffer;
@@ -30,12 +31,18 @@ export const changePassphraseInputSchema = z.object({
     .max(1024),
 });
 
+export interface PassphraseChange extends KeyFilePublication {
+  keyFile: KeyFile;
+}
+
 /**
  * Changes the backup passphrase: the master key is re-wrapped under the new passphrase (new
- * salt) and stays the same, so every existing backup opens with the new passphrase through
- * the new key file — and with the old one through the key copy in its own header.
+ * salt) and stays the same. The new key file goes to every target at once (unreachable ones
+ * stay marked pending and get it at their next backup), so every existing backup opens with
+ * the new passphrase wherever its target is — and, through the key copy in its own header,
+ * still with the old one. Backups made from now on carry only the new one.
  */
-export async function changeBackupPassphrase(db: Db, instanceKey: Buffer, rawInput: unknown): Promise<KeyFile> {
+export async function changeBackupPassphrase(db: Db, instanceKey: Buffer, rawInput: unknown): Promise<PassphraseChange> {
   const parsed = changePassphraseInputSchema.safeParse(rawInput);
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'Invalid input.');
   const { keyFile } = await loadBackupKeys(db, instanceKey);
@@ -48,6 +55,7 @@ export async function changeBackupPassphrase(db: Db, instanceKey: Buffer, rawInp
       where: { key: SettingKey.backupPassphrase },
       data: { value: seal(instanceKey, SettingKey.backupPassphrase, parsed.data.next) },
     }),
+    db.target.updateMany({ data: { keyFilePending: true } }),
   ]);
-  return next;
+  return { keyFile: next, ...(await publishKeyFile(db, instanceKey, next)) };
 }
