@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../lib/core/errors';
 import { prepareInstance } from '../../lib/core/instance/prepare-instance';
+import { type ImportReport, importBackups } from '../../lib/core/recovery/import-backups';
 import { removeTarget } from '../../lib/core/targets/remove-target';
 import { createTarget, listTargets, testTarget } from '../../lib/core/targets/targets';
+import { formatBytes } from '../../lib/core/util/format-bytes';
 import { UsageError } from '../cli-error';
 import { formatTable, printJson, printLine } from '../output';
 import { readSecretFile } from '../read-secret';
@@ -26,6 +28,7 @@ const ADD_OPTIONS = {
   'key-passphrase-file': { type: 'string' },
   'remote-path': { type: 'string' },
   'forget-backups': { type: 'boolean', default: false },
+  'passphrase-file': { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
 
@@ -131,6 +134,16 @@ export async function runTargets(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  if (sub === 'import') {
+    const [name] = positionals;
+    if (!name || positionals.length > 1) throw new UsageError('give exactly one target NAME to import');
+    const passphraseFile = values['passphrase-file'];
+    const passphrase = passphraseFile ? readSecretFile(passphraseFile, 'passphrase') : undefined;
+    const report = await importBackups(db, instanceKey, name, { passphrase, createdBy: 'cli' });
+    if (values.json) printJson(report);
+    else printImportReport(report);
+    return 0;
+  }
   if (sub === 'test' || sub === 'remove') {
     const [name] = positionals;
     if (!name || positionals.length > 1) throw new UsageError(`give exactly one target NAME to ${sub}`);
@@ -147,5 +160,22 @@ export async function runTargets(argv: string[]): Promise<number> {
         printLine(`${step.ok ? 'ok    ' : 'FAILED'} ${step.step}${step.message ? `: ${step.message}` : ''}`);
     return result.ok ? 0 : 1;
   }
-  throw new UsageError(sub ? `unknown targets command "${sub}"` : 'missing targets command (add, list, test or remove)');
+  throw new UsageError(sub ? `unknown targets command "${sub}"` : 'missing targets command (add, list, test, remove or import)');
+}
+
+function printImportReport(report: ImportReport): void {
+  const n = report.imported.length;
+  printLine(`Imported ${n} backup${n === 1 ? '' : 's'} from "${report.target}"${n > 0 ? ' (newest first):' : '.'}`);
+  for (const b of report.imported)
+    printLine(
+      `  ${b.id}  ${b.createdAt.slice(0, 16).replace('T', ' ')}  ${b.scope === 'full' ? 'full system' : b.apps.join(', ')}  ${formatBytes(b.storedBytes)}`,
+    );
+  if (report.known.length > 0) printLine(`Already in the catalog: ${report.known.length}.`);
+  if (report.refused.length > 0) printLine(`Refused ${report.refused.length} (not imported):`);
+  for (const r of report.refused) printLine(`  ${r.id}: ${r.reason}`);
+  for (const problem of report.keyProblems) printLine(`Key file problem: ${problem}`);
+  if (report.adoptedKeyId)
+    printLine(
+      `This instance had made no backup yet and was set up with the same passphrase: it now uses the old server's key (${report.adoptedKeyId}) for its backups too.`,
+    );
 }
