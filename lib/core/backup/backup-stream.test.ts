@@ -172,7 +172,7 @@ describe('BackupStream with apps that are stopped while read', () => {
       createdAt: new Date(),
       quiescer,
       signal: controller.signal,
-      snapshotSystem: async () => ({ file: '', remove: () => {} }),
+      snapshotSystem: async () => ({ file: '', secrets: Buffer.alloc(0), remove: () => {} }),
       onPhase: () => {},
       onProgress: () => {
         // Cancelled once beta began to stop, before alpha's data was all read.

@@ -3,6 +3,7 @@ import { TreePacker } from '../archive/pack-tree';
 import type { BackupContents, ManifestApp } from './manifest';
 import type { BackupPlan, PlannedApp } from './plan-backup';
 import type { Quiescer } from './quiesce';
+import { SYSTEM_DATABASE_ENTRY, SYSTEM_SECRETS_ENTRY, type SystemSnapshot } from './system-snapshot';
 
 /** How long before the end of an app the next one begins to stop (see stopNextEarly). */
 const STOP_AHEAD_SECONDS = 1;
@@ -12,8 +13,8 @@ export interface BackupStreamOptions {
   plan: BackupPlan;
   createdAt: Date;
   quiescer: Quiescer;
-  /** Takes the instance database snapshot (full backups); returns the file and a cleanup. */
-  snapshotSystem: () => Promise<{ file: string; remove: () => void }>;
+  /** Takes the instance database snapshot (full backups): the file, its secrets, a cleanup. */
+  snapshotSystem: () => Promise<SystemSnapshot>;
   signal?: AbortSignal;
   onPhase: (phase: string, currentItem?: string) => void;
   onProgress: (progress: { files: number; bytes: number; currentPath: string }) => void;
@@ -62,11 +63,12 @@ export class BackupStream {
       const snapshot = await this.options.snapshotSystem();
       try {
         yield* this.packer.directory('system');
-        yield* this.packer.file(snapshot.file, 'system/cloudos.db');
+        yield* this.packer.file(snapshot.file, SYSTEM_DATABASE_ENTRY);
+        yield* this.packer.generated(SYSTEM_SECRETS_ENTRY, snapshot.secrets);
       } finally {
         snapshot.remove();
       }
-      system = { files: ['system/cloudos.db'], bytes: this.packer.result.bytes - before };
+      system = { files: [SYSTEM_DATABASE_ENTRY, SYSTEM_SECRETS_ENTRY], bytes: this.packer.result.bytes - before };
     }
     const contents: BackupContents = {
       format: 'cloudos-backup-contents',

@@ -3,6 +3,18 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS } from '../db/sqlite';
+import { exportSystemSecrets } from '../recovery/system-secrets';
+
+/** Where a full backup holds the instance database, and the secrets its rows need (docs/FORMAT.md §3). */
+export const SYSTEM_DATABASE_ENTRY = 'system/cloudos.db';
+export const SYSTEM_SECRETS_ENTRY = 'system/secrets.json';
+
+export interface SystemSnapshot {
+  file: string;
+  /** `system/secrets.json`: the database's sealed secrets, sealed again under the backup's master key. */
+  secrets: Buffer;
+  remove: () => void;
+}
 
 /**
  * A consistent copy of the instance database taken with SQLite's online backup API while web
@@ -24,5 +36,20 @@ export async function snapshotDatabase(databasePath: string, dataDir: string): P
     throw error;
   } finally {
     source.close();
+  }
+}
+
+/** The system part of a full backup: the database snapshot and its secrets for a new server. */
+export async function snapshotSystem(
+  databasePath: string,
+  dataDir: string,
+  keys: { instanceKey: Buffer; masterKey: Buffer },
+): Promise<SystemSnapshot> {
+  const snapshot = await snapshotDatabase(databasePath, dataDir);
+  try {
+    return { ...snapshot, secrets: exportSystemSecrets(snapshot.file, keys.instanceKey, keys.masterKey) };
+  } catch (error) {
+    snapshot.remove();
+    throw error;
   }
 }

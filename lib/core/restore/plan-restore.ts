@@ -72,17 +72,17 @@ async function hostPathOf(
     const expanded = volume.source.startsWith('~') ? path.join(homedir(), volume.source.slice(1)) : volume.source;
     return path.resolve(appDir, expanded);
   }
-  // The app's directory is gone: Compose's default name for the volume is the best guess.
-  const mountpoint = await runtime.volumeMountpoint(`${current?.project ?? defaultProjectName(appId)}_${volume.source}`);
-  if (!mountpoint)
-    throw new AppError(
-      'invalid_input',
-      `The named volume "${volume.source}" of ${appId} does not exist on this host; create the app's volumes (docker compose create) and restore again.`,
-    );
-  return mountpoint;
+  // The app's directory is gone (a new server): Compose's default name for the volume is the
+  // one `docker compose up` will look for; the engine creates it empty for the staging.
+  const project = current?.project ?? defaultProjectName(appId);
+  const name = `${project}_${volume.source}`;
+  return (await runtime.volumeMountpoint(name)) ?? runtime.createVolume(name, { project, volume: volume.source });
 }
 
-/** Resolves where every chosen app's data goes, and where each piece is staged. Changes nothing. */
+/**
+ * Resolves where every chosen app's data goes, and where each piece is staged. Changes nothing,
+ * except that a named volume missing on this host is created (empty) through the engine.
+ */
 export async function planRestore(options: {
   // Only the contents are read, so the wizard can plan from the catalog's copy of them.
   manifest: Pick<BackupManifest, 'contents'>;

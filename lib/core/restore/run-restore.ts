@@ -10,7 +10,7 @@ import { DockerRuntime } from '../runtime/docker-runtime';
 import { checkFreeSpace, chooseApps, createStaging, planRestore, removeStaging } from './plan-restore';
 import { RestoreJournal } from './restore-journal';
 import { type RestoreRequest, restoreRequestSchema } from './restore-request';
-import { applySystemSnapshot, readSystemSnapshot } from './restore-system';
+import { applySystemSnapshot, describeSystemRestore, readStagedSecrets, readSystemSnapshot } from './restore-system';
 import { CORRUPTED_MESSAGE, stageBackup } from './stage-backup';
 import { openStoredBackup, StoredBackupProblem } from './stored-backup';
 import { type SwapHooks, swapApp } from './swap-app';
@@ -103,9 +103,17 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
     if (systemStaging) {
       // One transaction: the accounts and settings come back whole or not at all.
       context.reportProgress({ phase: 'Restoring the system settings and user accounts', currentItem: 'system' });
-      const counts = await applySystemSnapshot(db, readSystemSnapshot(path.join(systemStaging, 'cloudos.db')));
+      const counts = await applySystemSnapshot(db, readSystemSnapshot(path.join(systemStaging, 'cloudos.db')), {
+        instanceKey: context.instanceKey,
+        secrets: readStagedSecrets(systemStaging, stored.masterKey),
+      });
       result.system = true;
-      await log(`Restored ${counts.users} user account(s) and ${counts.settings} setting(s); everyone signs in again.`);
+      await log(describeSystemRestore(counts));
+      if (counts.targetsWithoutSecret.length > 0)
+        await log(
+          `This backup predates secrets travelling with it: enter the secrets of ${counts.targetsWithoutSecret.join(', ')} again (edit the target).`,
+          'warn',
+        );
     }
     for (const plan of plans) {
       context.reportProgress({ phase: `Restoring ${plan.id}`, currentItem: plan.id });

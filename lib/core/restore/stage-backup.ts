@@ -1,6 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { ArchiveDecryptor } from '../archive/decrypt-archive';
 import { TarExtractor } from '../archive/extract-tar';
+import { SYSTEM_DATABASE_ENTRY, SYSTEM_SECRETS_ENTRY } from '../backup/system-snapshot';
 import { AppError, isAppError } from '../errors';
 import type { PlannedAppRestore, PlannedVolume } from './plan-restore';
 import { describeCorruption, readStoredObject, type StoredBackup } from './stored-backup';
@@ -11,9 +12,6 @@ function foreign(name: string): AppError {
   return new AppError('corrupted', `${CORRUPTED_MESSAGE} (the archive holds "${name}", which its manifest does not list)`);
 }
 
-/** The backed-up instance database, as the system part of a full backup holds it. */
-export const SYSTEM_DATABASE_ENTRY = 'system/cloudos.db';
-
 /**
  * Maps a tar entry of a chosen app onto its staging directory, and the system database onto
  * `systemStaging` when the system part is restored; null for everything else.
@@ -21,7 +19,9 @@ export const SYSTEM_DATABASE_ENTRY = 'system/cloudos.db';
 function routeFor(plans: PlannedAppRestore[], systemStaging: string | null) {
   const apps = new Map(plans.map((p) => [p.id, { plan: p, volumes: new Map(p.volumes.map((v) => [v.name, v])) }]));
   return (parts: string[]): { root: string; parts: string[] } | null => {
-    if (systemStaging && parts.join('/') === SYSTEM_DATABASE_ENTRY) return { root: systemStaging, parts: ['cloudos.db'] };
+    const name = parts.join('/');
+    if (systemStaging && name === SYSTEM_DATABASE_ENTRY) return { root: systemStaging, parts: ['cloudos.db'] };
+    if (systemStaging && name === SYSTEM_SECRETS_ENTRY) return { root: systemStaging, parts: ['secrets.json'] };
     if (parts[0] !== 'apps' || parts.length < 3) return null;
     const app = apps.get(parts[1] ?? '');
     if (!app) return null;
