@@ -161,6 +161,36 @@ export class DockerRuntime {
     return answer;
   }
 
+  /**
+   * Creates a named volume for a Compose project (labelled as Compose labels its own, so
+   * `docker compose up` adopts it without a warning) and returns where its data lives. Fails
+   * with `unavailable` when no Docker engine runs: only the engine can make a named volume.
+   */
+  async createVolume(volumeName: string, compose: { project: string; volume: string }): Promise<string> {
+    try {
+      await this.run([
+        'volume',
+        'create',
+        '--label',
+        `com.docker.compose.project=${compose.project}`,
+        '--label',
+        `com.docker.compose.volume=${compose.volume}`,
+        volumeName,
+      ]);
+    } catch (error) {
+      if (error instanceof DockerCommandError && !isDaemonDown(error.stderr) && error.errno === undefined)
+        throw this.translate(error, `create the volume ${volumeName}`);
+      throw new AppError(
+        'unavailable',
+        `The named volume "${volumeName}" must be created, and only a running Docker engine can do that (${this.bin}): start Docker, then restore again. Nothing was changed.`,
+      );
+    }
+    this.mountpoints.delete(volumeName);
+    const mountpoint = await this.volumeMountpoint(volumeName);
+    if (!mountpoint) throw new AppError('internal', `Docker created the volume ${volumeName} but does not say where it lives.`);
+    return mountpoint;
+  }
+
   private async inspectVolume(volumeName: string): Promise<string | null> {
     try {
       const inspected = await this.tryRun(['volume', 'inspect', volumeName]);
