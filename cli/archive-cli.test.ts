@@ -97,7 +97,10 @@ describe('cloudos-backup archive', () => {
       ['archive', 'extract', archive, '--dest', path.join(dir, 'never'), '--passphrase-file', wrong],
       env(),
     );
-    expect([result.code, result.stderr]).toEqual([1, 'cloudos-backup: Wrong passphrase: it does not open this archive.\n']);
+    expect([result.code, result.stderr]).toEqual([
+      1,
+      'cloudos-backup: Wrong passphrase: it does not open this archive (it opens with the passphrase it was made with, or with a later one through its key file).\n',
+    ]);
     expect(readdirSync(dir)).not.toContain('never');
     expect(siblings()).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createArchiveFile, extractArchiveFile, verifyArchiveFile } from '../../lib/core/archive/archive-file';
 import { createKeyFile, generateMasterKey } from '../../lib/core/crypto/key-file';
 import { AppError } from '../../lib/core/errors';
+import { readKeyFiles } from '../../lib/core/keys/read-key-files';
 import { MIN_PASSPHRASE_LENGTH } from '../../lib/core/setup/passphrase-rules';
 import { UsageError } from '../cli-error';
 import { printJson, printLine } from '../output';
@@ -12,6 +13,7 @@ const OPTIONS = {
   out: { type: 'string' },
   dest: { type: 'string' },
   'passphrase-file': { type: 'string' },
+  'key-file': { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
 
@@ -67,10 +69,11 @@ export async function runArchive(argv: string[]): Promise<number> {
     if (positionals.length !== 1) throw new UsageError(`give exactly one archive FILE to ${sub}`);
     const file = positionals[0] as string;
     const secret = passphrase();
+    const keyFiles = values['key-file'] ? readKeyFiles(values['key-file']) : undefined;
     const { info, contents } =
       sub === 'extract'
-        ? await extractArchiveFile({ file, destDir: required(values.dest, '--dest'), passphrase: secret })
-        : await verifyArchiveFile({ file, passphrase: secret });
+        ? await extractArchiveFile({ file, destDir: required(values.dest, '--dest'), passphrase: secret, keyFiles })
+        : await verifyArchiveFile({ file, passphrase: secret, keyFiles });
     const summary = {
       ok: true,
       archiveId: info.header.archiveId,

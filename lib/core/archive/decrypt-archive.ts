@@ -49,7 +49,16 @@ async function resolveMasterKey(header: ArchiveHeader, options: DecryptOptions):
       const key = await tryOpenKeyFile(keyFile, options.passphrase);
       if (key) return key;
     }
-    throw new AppError('wrong_passphrase', 'Wrong passphrase: it does not open this archive.');
+    const given = options.keyFiles?.length ?? 0;
+    const matching = candidates.length - 1;
+    throw new AppError(
+      'wrong_passphrase',
+      given === 0
+        ? 'Wrong passphrase: it does not open this archive (it opens with the passphrase it was made with, or with a later one through its key file).'
+        : matching === 0
+          ? `Wrong passphrase: it does not open this archive's own key copy, and none of the ${given} key file(s) given holds its key (${header.masterKey.keyId}).`
+          : `Wrong passphrase: it opens neither this archive's own key copy nor its key file (${header.masterKey.keyId}).`,
+    );
   }
   throw new AppError('wrong_passphrase', 'No key opens this archive: give the backup passphrase it was made with.');
 }

@@ -176,7 +176,7 @@ describe.each([
     const result = await attempt(stored, { passphrase: 'not the passphrase' });
     expect(!result.ok && [result.error.code, result.error.message]).toEqual([
       'wrong_passphrase',
-      'Wrong passphrase: it does not open this archive.',
+      'Wrong passphrase: it does not open this archive (it opens with the passphrase it was made with, or with a later one through its key file).',
     ]);
   });
 
