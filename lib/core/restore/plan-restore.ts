@@ -59,12 +59,16 @@ export function chooseApps(
   return [...new Set(chosen)];
 }
 
+/** A named volume this host lacks: created by the restore, or (a preview) only described. */
+export type MissingVolumes = 'create' | 'describe';
+
 async function hostPathOf(
   volume: ManifestVolume,
   appId: string,
   appDir: string,
   current: AppInfo | null,
   runtime: DockerRuntime,
+  missing: MissingVolumes,
 ): Promise<string> {
   const known = current?.volumes.find((v) => v.name === volume.name && v.kind === volume.kind && v.source === volume.source);
   if (known?.hostPath) return known.hostPath;
@@ -76,12 +80,21 @@ async function hostPathOf(
   // one `docker compose up` will look for; the engine creates it empty for the staging.
   const project = current?.project ?? defaultProjectName(appId);
   const name = `${project}_${volume.source}`;
-  return (await runtime.volumeMountpoint(name)) ?? runtime.createVolume(name, { project, volume: volume.source });
+  const mountpoint = await runtime.volumeMountpoint(name);
+  if (mountpoint) return mountpoint;
+  if (missing === 'create') return runtime.createVolume(name, { project, volume: volume.source });
+  if ((await runtime.availability()) !== 'available')
+    throw new AppError(
+      'unavailable',
+      `The named volume "${volume.source}" of ${appId} does not exist on this host, and only a running Docker engine can create it: start Docker first.`,
+    );
+  return `${name} (a new Docker volume, created by the restore)`;
 }
 
 /**
  * Resolves where every chosen app's data goes, and where each piece is staged. Changes nothing,
- * except that a named volume missing on this host is created (empty) through the engine.
+ * except that with `missingVolumes: 'create'` (the restore itself) a named volume missing on
+ * this host is created, empty, through the engine; a preview only describes it.
  */
 export async function planRestore(options: {
   // Only the contents are read, so the wizard can plan from the catalog's copy of them.
@@ -91,6 +104,7 @@ export async function planRestore(options: {
   appsDir: string;
   restoreId: string;
   runtime: DockerRuntime;
+  missingVolumes: MissingVolumes;
 }): Promise<PlannedAppRestore[]> {
   const appsDir = path.resolve(options.appsDir);
   const plans: PlannedAppRestore[] = [];
@@ -107,7 +121,7 @@ export async function planRestore(options: {
     const stagingDir = path.join(appsDir, `.restore-${options.restoreId}-${appId}`);
     const volumes: PlannedVolume[] = [];
     for (const volume of entry.volumes) {
-      const hostPath = await hostPathOf(volume, appId, appDir, current, options.runtime);
+      const hostPath = await hostPathOf(volume, appId, appDir, current, options.runtime, options.missingVolumes);
       if (hostPath === path.parse(hostPath).root || hostPath === appsDir)
         throw new AppError('invalid_input', `The volume ${volume.name} of ${appId} would replace ${hostPath}; refusing.`);
       const stagingRoot = isUnder(hostPath, appsDir)

@@ -54,14 +54,26 @@ describe('previewRestore', () => {
     expect(notes?.volumes).toEqual([{ name: 'data', hostPath: path.join(harness.apps.appsDir, 'notes', 'data') }]);
   });
 
-  it("reports an app whose named volume is gone as a problem without hiding the others' plans", async () => {
+  it('describes a named volume the restore will create, creating nothing; without Docker it is that app’s problem only', async () => {
     const state = harness.docker.state();
     harness.docker.setState({ ...state, volumes: {} });
     rmSync(path.join(harness.apps.appsDir, 'photos', 'docker-compose.yml'));
     try {
       const preview = await previewRestore(contents, env());
-      expect(preview.find((a) => a.id === 'photos')?.problem).toMatch(/named volume "db-data" of photos does not exist/);
-      expect(preview.find((a) => a.id === 'notes')?.problem).toBeNull();
+      const photos = preview.find((a) => a.id === 'photos');
+      expect(photos?.problem).toBeNull();
+      expect(photos?.volumes).toContainEqual({
+        name: 'db-data',
+        hostPath: 'photos_db-data (a new Docker volume, created by the restore)',
+      });
+      expect(harness.docker.state().volumes).toEqual({});
+
+      harness.docker.setState({ ...state, volumes: {}, daemonDown: true });
+      const down = await previewRestore(contents, env());
+      expect(down.find((a) => a.id === 'photos')?.problem).toMatch(
+        /named volume "db-data" of photos does not exist on this host, and only a running Docker engine can create it/,
+      );
+      expect(down.find((a) => a.id === 'notes')?.problem).toBeNull();
     } finally {
       harness.docker.setState(state);
     }

@@ -53,6 +53,7 @@ export async function previewRestore(
         appsDir: env.appsDir,
         restoreId: 'preview',
         runtime,
+        missingVolumes: 'describe',
       });
       if (!plan) throw new Error(`No plan for ${app.id}.`);
       entry.appDir = plan.appDir;

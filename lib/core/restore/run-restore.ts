@@ -67,7 +67,15 @@ export async function runRestore(rawRequest: RestoreRequest, context: RestoreCon
     const runtime = new DockerRuntime(env.dockerBin);
     releaseLocks = await acquireAppLocks(db, appIds, context.jobId, 'restore');
     const inventory = await listApps(env.appsDir, runtime);
-    plans = await planRestore({ manifest: stored.manifest, appIds, inventory, appsDir: env.appsDir, restoreId, runtime });
+    plans = await planRestore({
+      manifest: stored.manifest,
+      appIds,
+      inventory,
+      appsDir: env.appsDir,
+      restoreId,
+      runtime,
+      missingVolumes: 'create',
+    });
     await checkFreeSpace(plans);
     if (request.system) systemStaging = path.join(env.dataDir, `.restore-${restoreId}-system`);
     const parts = [...appIds, ...(request.system ? ['the system settings and user accounts'] : [])];
