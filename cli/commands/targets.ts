@@ -129,8 +129,14 @@ export async function runTargets(argv: string[]): Promise<number> {
               ? `s3://${t.config.bucket}/${t.config.prefix ?? ''}`
               : `sftp://${t.config.host}${t.config.remotePath}`),
         );
-      const rows = targets.map((t) => [t.name, t.kind, where(t), t.lastTest ? (t.lastTest.ok ? 'ok' : 'failed') : 'not tested']);
-      printLine(formatTable([['NAME', 'KIND', 'LOCATION', 'LAST TEST'], ...rows]));
+      const rows = targets.map((t) => [
+        t.name,
+        t.kind,
+        where(t),
+        t.lastTest ? (t.lastTest.ok ? 'ok' : 'failed') : 'not tested',
+        t.keyFilePending ? 'pending (written at its next backup)' : 'current',
+      ]);
+      printLine(formatTable([['NAME', 'KIND', 'LOCATION', 'LAST TEST', 'KEY FILE'], ...rows]));
     }
     return 0;
   }

@@ -54,12 +54,12 @@ function catalogRow(manifest: BackupManifest, targetId: string, createdBy: strin
 
 /**
  * The adoption rule (docs/DISASTER-RECOVERY.md): an instance that has not made a backup of
- * its own yet, importing with its own backup passphrase, takes the key that passphrase opened
- * as its own — the newest backup's. Its never-used key goes; new backups continue under the
+ * its own yet, importing with its own backup passphrase backups its own key does not open,
+ * takes the key that passphrase opened as its own — the newest backup's. Its never-used key goes; new backups continue under the
  * old server's key, whose key files on the targets keep opening all of them.
  */
-async function keyToAdopt(db: Db, instanceKey: Buffer, found: FoundBackup[], passphrase: string | undefined) {
-  if (passphrase === undefined) return null;
+async function keyToAdopt(db: Db, instanceKey: Buffer, found: FoundBackup[], passphrase: string | undefined, ownKeyId: string) {
+  if (passphrase === undefined || found.some((f) => f.key.keyFile.keyId === ownKeyId)) return null;
   const candidate = found.find((f) => f.key.source === 'passphrase')?.key;
   if (!candidate) return null;
   if ((await db.backup.count({ where: { importedAt: null } })) > 0) return null;
@@ -88,7 +88,7 @@ export async function importBackups(
     () => target.close().catch(() => {}), // a listing holds nothing that closing could lose
   );
 
-  const adopted = await keyToAdopt(db, instanceKey, scan.found, options.passphrase);
+  const adopted = await keyToAdopt(db, instanceKey, scan.found, options.passphrase, ring.own.keyFile.keyId);
   if (adopted) await adoptMasterKey(db, instanceKey, adopted.masterKey, adopted.keyFile);
   const keysAdded: string[] = [];
   for (const key of new Map(scan.found.map((f) => [f.key.keyFile.keyId, f.key])).values())

@@ -105,7 +105,8 @@ export async function applySystemSnapshot(
   // backup must not downgrade it); a server without one takes the backup's.
   const keepLicense = (await db.setting.findUnique({ where: { key: SettingKey.licenseToken } })) !== null;
   const kept = [...INSTANCE_SETTING_KEYS, ...(keepLicense ? [SettingKey.licenseToken] : [])];
-  const settings = snapshot.settings.filter((s) => !kept.includes(s.key));
+  // A recovery in progress ends with this restore: its mark goes, whatever the backup held.
+  const settings = snapshot.settings.filter((s) => !kept.includes(s.key) && s.key !== SettingKey.recoveryPending);
   const merge = await planRecordMerge(db, {
     records: snapshot.records,
     secrets: keys.secrets,

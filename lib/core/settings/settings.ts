@@ -19,6 +19,8 @@ export const SettingKey = {
   healthScheduleStaleFactor: 'health.scheduleStaleFactor',
   /** A target counts as unverified when no backup on it was verified ok within these days; default 30. */
   healthVerifyWithinDays: 'health.verifyWithinDays',
+  /** Set while a recovery from backups (the setup page) waits for its system restore. */
+  recoveryPending: 'setup.recoveryPending',
   /** The installed license token (docs/LICENSE.md), verified again on every read. */
   licenseToken: 'license.token',
 } as const;

@@ -8,7 +8,7 @@ import { S3Target, type S3TargetConfig } from '../storage/s3-target';
 import { SftpTarget, type SftpTargetConfig } from '../storage/sftp-target';
 import type { ConnectionTest, StorageTarget } from '../storage/storage-target';
 import { withRetries } from '../storage/with-retries';
-import { parseInput, splitSecrets, type TargetKind, targetInput } from './target-input';
+import { parseInput, splitSecrets, type TargetInput, type TargetKind, targetInput } from './target-input';
 
 /** A target as the UI, API and CLI see it: never a secret, only whether one is set. */
 export interface TargetView {
@@ -20,6 +20,8 @@ export interface TargetView {
   keepLast: number | null;
   isDefault: boolean;
   lastTest: { at: string; ok: boolean; message: string | null } | null;
+  /** The current key file (after a passphrase change) is not on this target yet. */
+  keyFilePending: boolean;
 }
 
 export const targetSecretContext = (id: string) => `target:${id}:secrets`;
@@ -41,6 +43,7 @@ export function toTargetView(row: Target): TargetView {
     config: JSON.parse(row.config) as Record<string, unknown>,
     hasSecret: row.secrets !== null,
     keepLast: row.keepLast,
+    keyFilePending: row.keyFilePending,
     isDefault: row.isDefault,
     lastTest: row.lastTestAt
       ? { at: row.lastTestAt.toISOString(), ok: row.lastTestOk ?? false, message: row.lastTestMessage }
@@ -101,9 +104,17 @@ type StoredSftp = Omit<SftpTargetConfig, 'auth' | 'hostKeySha256'> & { authMetho
 
 /** The driver for a stored row; `hostKeySha256` overrides the pinned SFTP host key. */
 export function buildDriver(row: Target, instanceKey: Buffer, options: { hostKeySha256?: string } = {}): StorageTarget {
-  const config: unknown = JSON.parse(row.config);
-  const secrets = unsealSecrets(instanceKey, row);
-  switch (row.kind as TargetKind) {
+  return driverFor(row.kind, JSON.parse(row.config), unsealSecrets(instanceKey, row), options.hostKeySha256 ?? row.hostKeySha256);
+}
+
+/** The driver for validated input not stored yet (a target tried before an instance exists). */
+export function buildDriverForInput(input: TargetInput): StorageTarget {
+  const { config, secrets } = splitSecrets(input);
+  return driverFor(input.kind, config, secrets ?? {}, null);
+}
+
+function driverFor(kind: string, config: unknown, secrets: Record<string, string>, hostKeySha256: string | null): StorageTarget {
+  switch (kind as TargetKind) {
     case 'local':
       return new LocalTarget((config as StoredLocal).path);
     case 's3':
@@ -114,10 +125,10 @@ export function buildDriver(row: Target, instanceKey: Buffer, options: { hostKey
         authMethod === 'password'
           ? { method: 'password' as const, password: secrets.password ?? '' }
           : { method: 'key' as const, privateKey: secrets.privateKey ?? '', passphrase: secrets.passphrase };
-      return new SftpTarget({ ...rest, auth, hostKeySha256: options.hostKeySha256 ?? row.hostKeySha256 ?? undefined });
+      return new SftpTarget({ ...rest, auth, hostKeySha256: hostKeySha256 ?? undefined });
     }
     default:
-      throw new AppError('internal', `Unknown target kind "${row.kind}".`);
+      throw new AppError('internal', `Unknown target kind "${kind}".`);
   }
 }
 
