@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseKeyFile } from '../crypto/key-file';
 import { seal } from '../crypto/seal';
 import type { Db } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
@@ -136,9 +137,10 @@ export async function planRecordMerge(db: Db, input: RecordMergeInput) {
 
   const ownKeyFile = await db.setting.findUnique({ where: { key: SettingKey.backupKeyFile } });
   const heldIds = new Set((await db.masterKey.findMany({ select: { keyId: true } })).map((k) => k.keyId));
+  if (ownKeyFile) heldIds.add(parseKeyFile(JSON.parse(ownKeyFile.value)).keyId);
   for (const k of records.heldKeys) {
     const key = secrets.get(heldKeyContext(k.keyId));
-    if (!key || heldIds.has(k.keyId) || ownKeyFile?.value.includes(`"keyId":"${k.keyId}"`)) continue;
+    if (!key || heldIds.has(k.keyId)) continue;
     heldIds.add(k.keyId);
     other.push(
       db.masterKey.create({
