@@ -129,6 +129,23 @@ describe('importing a repository shared by two servers', () => {
     expect(damaged.imported.map((x) => x.id)).toEqual([aApps, aFull]);
   }, 60_000);
 
+  it('reports a key file that no longer matches the key it holds, and goes on with the others', async () => {
+    const aKeyId = (await loadBackupKeys(a.instance.db, a.instanceKey)).keyFile.keyId;
+    const cKeyFile = (await loadBackupKeys(c.instance.db, c.instanceKey)).keyFile;
+    const keyFile = path.join(repository, 'keys', `${aKeyId}.json`);
+    // A's key file replaced by C's wrapped key under A's id: C's passphrase unwraps a key that is not A's.
+    const report = await withChanged(
+      keyFile,
+      () => writeFileSync(keyFile, JSON.stringify({ ...cKeyFile, keyId: aKeyId })),
+      async () => {
+        const b = await newInstance('the new server passphrase');
+        return importBackups(b.db, b.key, 'nas', { passphrase: C_PASSPHRASE });
+      },
+    );
+    expect(report.keyProblems).toEqual([expect.stringContaining(`keys/${aKeyId}.json no longer matches the key it holds`)]);
+    expect(report.imported.map((x) => x.id)).toEqual([cFull]);
+  }, 60_000);
+
   it('refuses a manifest whose archive is missing or truncated, naming why', async () => {
     const archive = path.join(repository, 'archives', `${aApps}.cob`);
     const report = await withChanged(
