@@ -28,6 +28,8 @@ export interface BackupView {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
+  /** When it came into this catalog from a target or a restored system catalog; null for backups made here. */
+  importedAt: string | null;
   /** The last verification (lib/core/restore/verify-backup.ts), or null when never verified. */
   verification: { at: string; result: 'ok' | 'corrupted' | 'missing'; message: string | null } | null;
 }
@@ -57,6 +59,7 @@ export function toBackupView(row: Backup & { target: Pick<Target, 'id' | 'name' 
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
     durationMs: row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
+    importedAt: row.importedAt?.toISOString() ?? null,
     verification:
       row.verifiedAt && row.verifyResult
         ? {
