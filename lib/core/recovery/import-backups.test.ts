@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeBackupPassphrase, loadBackupKeys } from '@/lib/core/keys/backup-keys';
 import { loadKeyRing } from '@/lib/core/keys/key-ring';
 import { initializeInstance } from '@/lib/core/setup/initialize-instance';
+import { removeTarget } from '@/lib/core/targets/remove-target';
 import { createTarget } from '@/lib/core/targets/targets';
 import { type BackupHarness, createBackupHarness } from '@/test/helpers/backup-harness';
 import { createTempInstance, type TempInstance } from '@/test/helpers/temp-instance';
@@ -85,6 +86,19 @@ describe('importing a repository shared by two servers', () => {
     expect(second.known.sort()).toEqual([aApps, aFull].sort());
     expect((await loadKeyRing(b.db, b.key)).ids()).toHaveLength(3); // its own, A's and C's
     expect(await b.db.backup.count()).toBe(3);
+  }, 60_000);
+
+  it('brings back backups forgotten with their target, without a passphrase', async () => {
+    const before = await a.instance.db.backup.findMany({ where: { id: { in: [aFull, aApps] } }, orderBy: { id: 'asc' } });
+    await removeTarget(a.instance.db, 'nas', { forgetBackups: true });
+    await createTarget(a.instance.db, a.instanceKey, { kind: 'local', name: 'nas again', path: repository });
+    const report = await importBackups(a.instance.db, a.instanceKey, 'nas again');
+    expect(report.imported.map((x) => x.id)).toEqual([aApps, aFull]);
+    expect(report.refused).toEqual([{ id: cFull, reason: expect.stringContaining('No key this instance holds opens it') }]);
+    const after = await a.instance.db.backup.findMany({ where: { id: { in: [aFull, aApps] } }, orderBy: { id: 'asc' } });
+    const same = (rows: typeof before) =>
+      rows.map((r) => [r.id, r.scope, r.apps, r.sha256, r.storedBytes, r.manifest, r.startedAt]);
+    expect(same(after)).toEqual(same(before));
   }, 60_000);
 
   it('adopts the old key when set up with the old passphrase and no backup made yet', async () => {
