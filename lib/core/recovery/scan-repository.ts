@@ -1,9 +1,9 @@
 import { type BackupManifest, manifestMacValid, manifestSchema } from '../backup/manifest';
 import { archiveKey, hasRepository, MARKER_KEY, readSmallObject } from '../backup/repository';
-import { type KeyFile, parseKeyFile, tryOpenKeyFile } from '../crypto/key-file';
+import type { KeyFile } from '../crypto/key-file';
 import { AppError } from '../errors';
 import type { StorageTarget, StoredObject } from '../storage/storage-target';
-import { readHeaderKeyFile } from './header-key-file';
+import { collectKeys } from './collect-keys';
 
 /** A master key the scan can use, and how it got it. */
 export interface OpenedKey {
@@ -58,8 +58,57 @@ async function readJson(target: StorageTarget, key: string, limit: number): Prom
   return JSON.parse((await readSmallObject(target, key, limit)).toString('utf8'));
 }
 
+interface Listing {
+  keyIds: string[];
+  manifests: { id: string; manifest: BackupManifest }[];
+  /** Manifests that cannot even be read as one. */
+  unreadable: RefusedManifest[];
+  /** Archive object sizes by key. */
+  archives: Map<string, number>;
+}
+
+async function readListing(target: StorageTarget): Promise<Listing> {
+  const [keyObjects, manifestObjects, archiveObjects] = await Promise.all([
+    listAll(target, 'keys/'),
+    listAll(target, 'manifests/'),
+    listAll(target, 'archives/'),
+  ]);
+  const listing: Listing = {
+    keyIds: keyObjects.flatMap((o) => KEY_NAME.exec(o.key)?.[1] ?? []),
+    manifests: [],
+    unreadable: [],
+    archives: new Map(archiveObjects.map((o) => [o.key, o.size])),
+  };
+  for (const object of manifestObjects) {
+    const id = MANIFEST_NAME.exec(object.key)?.[1];
+    if (!id) continue; // not a manifest name: nothing this format wrote
+    const parsed = await readJson(target, object.key, MAX_MANIFEST_BYTES).then(
+      (raw) => manifestSchema.safeParse(raw),
+      () => null,
+    );
+    if (!parsed?.success) listing.unreadable.push({ id, reason: `${object.key} is damaged: it is not a valid manifest.` });
+    else if (parsed.data.id !== id)
+      listing.unreadable.push({ id, reason: `${object.key} describes another backup (${parsed.data.id}).` });
+    else listing.manifests.push({ id, manifest: parsed.data });
+  }
+  return listing;
+}
+
+/** Why a manifest cannot be trusted with this key and archive size, or null when it can. */
+function refusal(id: string, manifest: BackupManifest, key: OpenedKey | undefined, size: number | undefined): string | null {
+  if (!key)
+    return `No key this instance holds opens it (key ${manifest.keyId}): it belongs to another instance, or to a passphrase not given. Import with that passphrase to add it.`;
+  if (!manifestMacValid(key.masterKey, manifest))
+    return `Its manifest fails its MAC check under key ${manifest.keyId}: it was changed after it was written.`;
+  if (manifest.objectKey !== archiveKey(id)) return `Its manifest names an unexpected object (${manifest.objectKey}).`;
+  if (size === undefined) return `Its archive ${manifest.objectKey} is missing from the target.`;
+  if (size !== manifest.storedBytes)
+    return `Its archive ${manifest.objectKey} holds ${size} bytes, the manifest says ${manifest.storedBytes}: truncated or extended.`;
+  return null;
+}
+
 /**
- * Reads a target's repository (docs/FORMAT.md §4) and sorts its manifests into the backups
+ * Reads a target's repository (docs/FORMAT.md §4.1) and sorts its manifests into the backups
  * that can be trusted and the ones that cannot, with the reason. A manifest is trusted when a
  * key the instance holds, or one the passphrase opens (from `keys/`, or from an archive
  * header's copy when the key file is gone), verifies its MAC, and its archive object is there
@@ -71,114 +120,16 @@ export async function scanRepository(target: StorageTarget, options: ScanOptions
       'not_found',
       `There is no Cloud OS backup repository on this target (no ${MARKER_KEY} at its root): check the directory, bucket, folder or remote path.`,
     );
-  const [keyObjects, manifestObjects, archiveObjects] = await Promise.all([
-    listAll(target, 'keys/'),
-    listAll(target, 'manifests/'),
-    listAll(target, 'archives/'),
-  ]);
-  const archives = new Map(archiveObjects.map((o) => [o.key, o.size]));
-  const manifests: { id: string; manifest: BackupManifest }[] = [];
-  const refused: RefusedManifest[] = [];
-  for (const object of manifestObjects) {
-    const id = MANIFEST_NAME.exec(object.key)?.[1];
-    if (!id) continue; // not a manifest name: nothing this format wrote
-    const parsed = await readJson(target, object.key, MAX_MANIFEST_BYTES).then(
-      (raw) => manifestSchema.safeParse(raw),
-      () => null,
-    );
-    if (!parsed?.success) refused.push({ id, reason: `${object.key} is damaged: it is not a valid manifest.` });
-    else if (parsed.data.id !== id) refused.push({ id, reason: `${object.key} describes another backup (${parsed.data.id}).` });
-    else manifests.push({ id, manifest: parsed.data });
-  }
-
-  const keys = new Map<string, OpenedKey>();
-  const keyProblems: string[] = [];
-  const wanted = [...new Set(manifests.map((m) => m.manifest.keyId))];
-  for (const keyId of wanted) {
-    const held = options.held(keyId);
-    if (held) keys.set(keyId, { ...held, source: 'held' });
-  }
-  if (options.passphrase !== undefined) {
-    // Key files of the manifests' keys first; then the others, which open nothing listed here
-    // but tell a wrong passphrase from a right one on a repository without backups.
-    const keyIds = keyObjects.flatMap((o) => KEY_NAME.exec(o.key)?.[1] ?? []);
-    const ordered = [...keyIds.filter((k) => wanted.includes(k)), ...keyIds.filter((k) => !wanted.includes(k))];
-    let opens = false;
-    for (const keyId of ordered) {
-      if (keys.has(keyId)) continue;
-      const opened = await openKeyFileOnTarget(target, keyId, options.passphrase).catch((error: unknown) => {
-        keyProblems.push(error instanceof Error ? error.message : String(error));
-        return null;
-      });
-      if (opened) keys.set(keyId, opened);
-      opens ||= opened !== null;
-    }
-    // A key whose key file is gone may still open through an archive header's copy.
-    for (const keyId of wanted) {
-      if (keys.has(keyId)) continue;
-      const sample = manifests.find((m) => m.manifest.keyId === keyId && archives.has(m.manifest.objectKey));
-      const keyFile = sample ? await readHeaderKeyFile(target, sample.manifest.objectKey).catch(() => null) : null;
-      const masterKey = keyFile?.keyId === keyId ? await tryOpenKeyFile(keyFile, options.passphrase).catch(() => null) : null;
-      if (keyFile && masterKey) keys.set(keyId, { masterKey, keyFile, source: 'passphrase' });
-      opens ||= masterKey !== null;
-    }
-    // Opening nothing new is fine when the passphrase is that of a key held already.
-    for (const keyId of ordered) {
-      if (opens) break;
-      if (keys.get(keyId)?.source === 'held')
-        opens = (await openKeyFileOnTarget(target, keyId, options.passphrase).catch(() => null)) !== null;
-    }
-    if (!opens)
-      throw new AppError(
-        'wrong_passphrase',
-        `This passphrase opens none of the ${keyIds.length} key file${keyIds.length === 1 ? '' : 's'} on this target${wanted.length > 0 ? ' nor any archive on it' : ''}; nothing was imported.`,
-      );
-  }
-
+  const listing = await readListing(target);
+  const { keys, keyProblems } = await collectKeys(target, listing, options);
   const found: FoundBackup[] = [];
-  for (const { id, manifest } of manifests) {
+  const refused = [...listing.unreadable];
+  for (const { id, manifest } of listing.manifests) {
     const key = keys.get(manifest.keyId);
-    const size = archives.get(manifest.objectKey);
-    if (!key)
-      refused.push({
-        id,
-        reason: `No key this instance holds opens it (key ${manifest.keyId}): it belongs to another instance, or to a passphrase not given. Import with that passphrase to add it.`,
-      });
-    else if (!manifestMacValid(key.masterKey, manifest))
-      refused.push({
-        id,
-        reason: `Its manifest fails its MAC check under key ${manifest.keyId}: it was changed after it was written.`,
-      });
-    else if (manifest.objectKey !== archiveKey(id))
-      refused.push({ id, reason: `Its manifest names an unexpected object (${manifest.objectKey}).` });
-    else if (size === undefined) refused.push({ id, reason: `Its archive ${manifest.objectKey} is missing from the target.` });
-    else if (size !== manifest.storedBytes)
-      refused.push({
-        id,
-        reason: `Its archive ${manifest.objectKey} holds ${size} bytes, the manifest says ${manifest.storedBytes}: truncated or extended.`,
-      });
-    else found.push({ manifest, key });
+    const reason = refusal(id, manifest, key, listing.archives.get(manifest.objectKey));
+    if (key && reason === null) found.push({ manifest, key });
+    else refused.push({ id, reason: reason ?? 'No key opens it.' });
   }
   found.sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt));
-  return { keyFiles: keyObjects.filter((o) => KEY_NAME.test(o.key)).length, keys, found, refused, keyProblems };
-}
-
-async function openKeyFileOnTarget(target: StorageTarget, keyId: string, passphrase: string): Promise<OpenedKey | null> {
-  const name = `keys/${keyId}.json`;
-  let keyFile: KeyFile;
-  try {
-    keyFile = parseKeyFile(await readJson(target, name, 64 * 1024));
-  } catch {
-    throw new AppError('corrupted', `${name} is damaged: it is not a key file.`);
-  }
-  if (keyFile.keyId !== keyId) throw new AppError('corrupted', `${name} holds the key file of another key (${keyFile.keyId}).`);
-  try {
-    const masterKey = await tryOpenKeyFile(keyFile, passphrase);
-    return masterKey ? { masterKey, keyFile, source: 'passphrase' } : null;
-  } catch {
-    throw new AppError(
-      'corrupted',
-      `${name} no longer matches the key it holds (damaged); the archives' own key copies are tried instead.`,
-    );
-  }
+  return { keyFiles: listing.keyIds.length, keys, found, refused, keyProblems };
 }
