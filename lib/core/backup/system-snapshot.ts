@@ -17,8 +17,11 @@ export interface SystemSnapshot {
 }
 
 /**
- * A consistent copy of the instance database taken with SQLite's online backup API while web
- * and worker keep writing. Returns its path (owner-only, under the data dir) and a cleanup.
+ * A consistent copy of the instance database taken while web and worker keep writing, with
+ * `VACUUM INTO`: one statement in one read transaction, so a writer cannot make it start over.
+ * (The online backup API restarts whenever another connection writes between its steps; with
+ * the web process writing steadily it could copy forever.) Returns its path (owner-only,
+ * under the data dir) and a cleanup.
  */
 export async function snapshotDatabase(databasePath: string, dataDir: string): Promise<{ file: string; remove: () => void }> {
   const dir = path.join(dataDir, 'tmp');
@@ -29,7 +32,7 @@ export async function snapshotDatabase(databasePath: string, dataDir: string): P
   };
   const source = new Database(databasePath, { readonly: true, timeout: BUSY_TIMEOUT_MS });
   try {
-    await source.backup(file);
+    source.prepare('VACUUM INTO ?').run(file);
     return { file, remove };
   } catch (error) {
     remove();
