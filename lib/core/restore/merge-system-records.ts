@@ -47,46 +47,34 @@ function freeName(wanted: string, taken: Set<string>): string {
   }
 }
 
-/**
- * Plans the merge of a backed-up instance's records into this one (docs/RESTORE.md): nothing
- * this instance has is dropped or changed, except that an imported backup learns its schedule.
- * A backed-up target that stores where one of ours does becomes that one; the others come
- * back under their id, with their secrets sealed again with this instance's key (a name in
- * use gets " restored"). Schedules follow their target and start at "now" (no burst of missed
- * runs); API tokens and finished backups come back unless known; held keys join the key ring.
- * Returns the writes for the caller's transaction.
- */
-export async function planRecordMerge(db: Db, input: RecordMergeInput) {
-  const { records, secrets, instanceKey } = input;
-  // Targets first: schedules and backups refer to them.
-  const writes: Prisma.PrismaPromise<unknown>[] = [];
-  const other: Prisma.PrismaPromise<unknown>[] = [];
-  const counts: RecordMergeCounts = { targets: 0, schedules: 0, apiTokens: 0, backups: 0, keys: 0, targetsWithoutSecret: [] };
+type Write = Prisma.PrismaPromise<unknown>;
 
+/** Backed-up targets: the id each maps to here, and the rows to create. */
+async function mergeTargets(db: Db, input: RecordMergeInput, counts: RecordMergeCounts) {
   const targets = await db.target.findMany();
   const byLocation = new Map(targets.map((t) => [locationOf(t.kind, t.config), t.id]));
-  const targetNames = new Set(targets.map((t) => t.name));
-  const targetIds = new Map<string, string>();
-  for (const t of records.targets) {
+  const names = new Set(targets.map((t) => t.name));
+  const ids = new Map<string, string>();
+  const writes: Write[] = [];
+  for (const t of input.records.targets) {
     const existing = targets.find((row) => row.id === t.id)?.id ?? byLocation.get(locationOf(t.kind, t.config));
-    if (existing) {
-      targetIds.set(t.id, existing);
-      continue;
-    }
-    targetIds.set(t.id, t.id);
-    const secret = secrets.get(targetSecretContext(t.id));
-    if (t.hasSecrets && secret === undefined) counts.targetsWithoutSecret.push(t.name);
+    ids.set(t.id, existing ?? t.id);
+    if (existing) continue;
+    const secret = input.secrets.get(targetSecretContext(t.id));
+    const lost = t.hasSecrets && secret === undefined;
+    if (lost) counts.targetsWithoutSecret.push(t.name);
     writes.push(
       db.target.create({
         data: {
           id: t.id,
-          name: freeName(t.name, targetNames),
+          name: freeName(t.name, names),
           kind: t.kind,
           config: t.config,
-          secrets: secret === undefined ? null : sealSecrets(instanceKey, t.id, JSON.parse(secret) as Record<string, string>),
+          secrets:
+            secret === undefined ? null : sealSecrets(input.instanceKey, t.id, JSON.parse(secret) as Record<string, string>),
           keepLast: t.keepLast,
           hostKeySha256: t.hostKeySha256,
-          ...(t.hasSecrets && secret === undefined
+          ...(lost
             ? {
                 lastTestOk: false,
                 lastTestAt: new Date(),
@@ -98,78 +86,97 @@ export async function planRecordMerge(db: Db, input: RecordMergeInput) {
     );
     counts.targets += 1;
   }
+  return { ids, writes };
+}
 
+/** Backed-up schedules, on their mapped target, checked from now on; the ids that exist after. */
+async function mergeSchedules(db: Db, input: RecordMergeInput, targetIds: Map<string, string>, counts: RecordMergeCounts) {
   const schedules = await db.schedule.findMany({ select: { id: true, name: true } });
-  const scheduleNames = new Set(schedules.map((s) => s.name));
-  const scheduleIds = new Set(schedules.map((s) => s.id));
-  for (const s of records.schedules) {
+  const names = new Set(schedules.map((s) => s.name));
+  const ids = new Set(schedules.map((s) => s.id));
+  const writes: Write[] = [];
+  for (const s of input.records.schedules) {
     const targetId = targetIds.get(s.targetId);
-    if (scheduleIds.has(s.id) || !targetId) continue;
-    scheduleIds.add(s.id);
+    if (ids.has(s.id) || !targetId) continue;
+    ids.add(s.id);
     const { id, cron, scope, apps, keepLast, keepDaily, keepWeekly, enabled, lastFireAt } = s;
-    other.push(
-      db.schedule.create({
-        data: {
-          id,
-          cron,
-          scope,
-          apps,
-          keepLast,
-          keepDaily,
-          keepWeekly,
-          enabled,
-          lastFireAt,
-          targetId,
-          name: freeName(s.name, scheduleNames),
-          checkedUntil: new Date(),
-        },
-      }),
-    );
+    const name = freeName(s.name, names);
+    const data = { id, name, cron, scope, apps, keepLast, keepDaily, keepWeekly, enabled, lastFireAt, targetId };
+    writes.push(db.schedule.create({ data: { ...data, checkedUntil: new Date() } }));
     counts.schedules += 1;
   }
+  return { ids, writes };
+}
 
+async function mergeApiTokens(db: Db, input: RecordMergeInput, counts: RecordMergeCounts): Promise<Write[]> {
   const tokens = await db.apiToken.findMany({ select: { id: true, tokenHash: true } });
-  for (const t of records.apiTokens) {
-    if (tokens.some((known) => known.id === t.id || known.tokenHash === t.tokenHash)) continue;
-    other.push(db.apiToken.create({ data: t }));
-    counts.apiTokens += 1;
-  }
+  const fresh = input.records.apiTokens.filter((t) => !tokens.some((k) => k.id === t.id || k.tokenHash === t.tokenHash));
+  counts.apiTokens += fresh.length;
+  return fresh.map((t) => db.apiToken.create({ data: t }));
+}
 
-  const ownKeyFile = await db.setting.findUnique({ where: { key: SettingKey.backupKeyFile } });
-  const heldIds = new Set((await db.masterKey.findMany({ select: { keyId: true } })).map((k) => k.keyId));
-  if (ownKeyFile) heldIds.add(parseKeyFile(JSON.parse(ownKeyFile.value)).keyId);
-  for (const k of records.heldKeys) {
-    const key = secrets.get(heldKeyContext(k.keyId));
-    if (!key || heldIds.has(k.keyId)) continue;
-    heldIds.add(k.keyId);
-    other.push(
-      db.masterKey.create({
-        data: { keyId: k.keyId, keyFile: k.keyFile, sealedKey: seal(instanceKey, heldKeyContext(k.keyId), key) },
-      }),
-    );
+/** Master keys the backed-up instance held, sealed again with this instance's key. */
+async function mergeHeldKeys(db: Db, input: RecordMergeInput, counts: RecordMergeCounts): Promise<Write[]> {
+  const own = await db.setting.findUnique({ where: { key: SettingKey.backupKeyFile } });
+  const held = new Set((await db.masterKey.findMany({ select: { keyId: true } })).map((k) => k.keyId));
+  if (own) held.add(parseKeyFile(JSON.parse(own.value)).keyId);
+  const writes: Write[] = [];
+  for (const k of input.records.heldKeys) {
+    const key = input.secrets.get(heldKeyContext(k.keyId));
+    if (!key || held.has(k.keyId)) continue;
+    held.add(k.keyId);
+    const sealedKey = seal(input.instanceKey, heldKeyContext(k.keyId), key);
+    writes.push(db.masterKey.create({ data: { keyId: k.keyId, keyFile: k.keyFile, sealedKey } }));
     counts.keys += 1;
   }
+  return writes;
+}
 
+/** Finished backups unknown here, on their mapped target; an imported row learns its schedule. */
+async function mergeBackups(
+  db: Db,
+  input: RecordMergeInput,
+  ids: { targets: Map<string, string>; schedules: Set<string> },
+  counts: RecordMergeCounts,
+): Promise<Write[]> {
   const known = new Map(
     (await db.backup.findMany({ select: { id: true, importedAt: true, scheduleId: true } })).map((b) => [b.id, b]),
   );
   const now = new Date();
-  for (const b of records.backups) {
-    const targetId = targetIds.get(b.targetId);
-    const scheduleId = b.scheduleId && scheduleIds.has(b.scheduleId) ? b.scheduleId : null;
+  const writes: Write[] = [];
+  for (const b of input.records.backups) {
+    const targetId = ids.targets.get(b.targetId);
+    const scheduleId = b.scheduleId && ids.schedules.has(b.scheduleId) ? b.scheduleId : null;
     const mine = known.get(b.id);
-    if (mine) {
-      if (mine.importedAt && !mine.scheduleId && scheduleId)
-        other.push(db.backup.update({ where: { id: b.id }, data: { scheduleId } }));
-      continue;
-    }
-    if (!targetId) continue;
-    other.push(
-      db.backup.create({
-        data: { ...b, targetId, scheduleId, status: 'succeeded', keyId: b.keyId ?? input.ownKeyIdOfSnapshot, importedAt: now },
-      }),
-    );
+    if (mine?.importedAt && !mine.scheduleId && scheduleId)
+      writes.push(db.backup.update({ where: { id: b.id }, data: { scheduleId } }));
+    if (mine || !targetId) continue;
+    const keyId = b.keyId ?? input.ownKeyIdOfSnapshot;
+    writes.push(db.backup.create({ data: { ...b, targetId, scheduleId, status: 'succeeded', keyId, importedAt: now } }));
     counts.backups += 1;
   }
-  return { writes: [...writes, ...other], counts };
+  return writes;
+}
+
+/**
+ * Plans the merge of a backed-up instance's records into this one (docs/RESTORE.md): nothing
+ * this instance has is dropped or changed, except that an imported backup learns its schedule.
+ * A backed-up target that stores where one of ours does becomes that one; the others come
+ * back under their id, with their secrets sealed again with this instance's key (a name in
+ * use gets " restored"). Schedules follow their target and start at "now" (no burst of missed
+ * runs); API tokens and finished backups come back unless known; held keys join the key ring.
+ * Returns the writes for the caller's transaction, targets first (the others refer to them).
+ */
+export async function planRecordMerge(db: Db, input: RecordMergeInput) {
+  const counts: RecordMergeCounts = { targets: 0, schedules: 0, apiTokens: 0, backups: 0, keys: 0, targetsWithoutSecret: [] };
+  const targets = await mergeTargets(db, input, counts);
+  const schedules = await mergeSchedules(db, input, targets.ids, counts);
+  const writes = [
+    ...targets.writes,
+    ...schedules.writes,
+    ...(await mergeApiTokens(db, input, counts)),
+    ...(await mergeHeldKeys(db, input, counts)),
+    ...(await mergeBackups(db, input, { targets: targets.ids, schedules: schedules.ids }, counts)),
+  ];
+  return { writes, counts };
 }
