@@ -4,9 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setConsistencyMode } from '@/lib/core/apps/app-settings';
 import { hashPassword } from '@/lib/core/auth/password';
+import { createKeyFile, generateMasterKey, masterKeyId } from '@/lib/core/crypto/key-file';
 import { enqueueJob } from '@/lib/core/jobs/enqueue-job';
+import { holdMasterKey, loadKeyRing } from '@/lib/core/keys/key-ring';
 import { SettingKey } from '@/lib/core/settings/settings';
-import { createTarget } from '@/lib/core/targets/targets';
+import { createTarget, unsealSecrets } from '@/lib/core/targets/targets';
 import { type BackupHarness, createBackupHarness } from '@/test/helpers/backup-harness';
 import { snapshotTree } from '@/test/helpers/tree';
 import type { RestoreRequest } from './restore-request';
@@ -40,10 +42,23 @@ const db = () => harness.instance.db;
 const settingsOf = async (keys: string[]) =>
   Object.fromEntries((await db().setting.findMany({ where: { key: { in: keys } } })).map((s) => [s.key, s.value]));
 
+let heldKey: Buffer;
+
 beforeAll(async () => {
   harness = await createBackupHarness({ bigFileBytes: 1024 * 1024, smallFiles: 50 });
   targetDir = mkdtempSync(path.join(tmpdir(), 'cloudos-restore-system-'));
   await createTarget(db(), harness.instanceKey, { kind: 'local', name: 'local', path: targetDir });
+  // Held by the backed-up instance: a second target with a secret, and another server's key.
+  await createTarget(db(), harness.instanceKey, {
+    kind: 'sftp',
+    name: 'offsite',
+    host: 'backup.example.org',
+    username: 'cloudos',
+    auth: { method: 'password', password: 'the sftp password' },
+    remotePath: '/srv/backups',
+  });
+  heldKey = generateMasterKey();
+  await holdMasterKey(db(), harness.instanceKey, heldKey, await createKeyFile(heldKey, 'another server passphrase'));
   await setConsistencyMode(db(), 'notes', 'live');
   await db().setting.create({ data: { key: SettingKey.licenseToken, value: 'license-in-the-backup' } });
   fullId = (await harness.backup({ target: 'local', scope: 'full' })).backupId;
@@ -75,7 +90,7 @@ describe('restoring the system settings and user accounts', () => {
     expect(await db().user.findMany()).toEqual([admin]);
     expect(await settingsOf(['app.notes.consistency'])).toEqual({ 'app.notes.consistency': 'live' });
     expect(await settingsOf(Object.keys(keysBefore))).toEqual(keysBefore);
-    expect((await db().target.findMany()).map((t) => t.name).sort()).toEqual(['added later', 'local']);
+    expect((await db().target.findMany()).map((t) => t.name).sort()).toEqual(['added later', 'local', 'offsite']);
     expect(await db().backup.count()).toBe(backupsBefore);
     expect(await db().job.count({ where: { type: 'restore' } })).toBe(1);
     expect(await db().session.count()).toBe(0);
@@ -83,6 +98,31 @@ describe('restoring the system settings and user accounts', () => {
     expect(harness.docker.lifecycle()).toEqual([]);
     expect(readdirSync(harness.instance.dir).filter((n) => n.startsWith('.restore-'))).toEqual([]);
     expect(harness.logs.some((l) => l.message.startsWith('Restored 1 user account(s)'))).toBe(true);
+  }, 60_000);
+
+  it('merges the backed-up targets (secrets sealed again), and held keys, keeping what is here', async () => {
+    const offsite = await db().target.findUniqueOrThrow({ where: { name: 'offsite' } });
+    await db().target.delete({ where: { id: offsite.id } });
+    await db().masterKey.deleteMany({});
+    // Since the backup: another target took the name, at another place.
+    await createTarget(db(), harness.instanceKey, {
+      kind: 'sftp',
+      name: 'offsite',
+      host: 'elsewhere.example.org',
+      username: 'cloudos',
+      auth: { method: 'password', password: 'another password' },
+      remotePath: '/srv/backups',
+    });
+    await restore({ backupId: fullId, system: true });
+    const restored = await db().target.findUniqueOrThrow({ where: { id: offsite.id } });
+    expect(restored).toMatchObject({ name: 'offsite restored', config: offsite.config });
+    expect(unsealSecrets(harness.instanceKey, restored)).toEqual({ password: 'the sftp password' });
+    expect(restored.secrets).toMatch(/^sealed:v1:/);
+    expect(unsealSecrets(harness.instanceKey, await db().target.findUniqueOrThrow({ where: { name: 'offsite' } }))).toEqual({
+      password: 'another password',
+    });
+    const ring = await loadKeyRing(db(), harness.instanceKey);
+    expect(ring.get(masterKeyId(heldKey))?.masterKey.equals(heldKey)).toBe(true);
   }, 60_000);
 
   it('changes nothing when the backup is corrupted', async () => {
