@@ -7,13 +7,8 @@ import { Button, buttonVariants } from '@/components/ui/button';
 import type { TargetKind } from '@/lib/core/targets/target-input';
 import type { TargetView } from '@/lib/core/targets/targets';
 import { TargetField } from './target-field';
+import { TargetKindChoice } from './target-kind-choice';
 import { LocalFields, S3Fields, SftpFields } from './target-kind-fields';
-
-const KINDS: { kind: TargetKind; label: string }[] = [
-  { kind: 'local', label: 'Local directory' },
-  { kind: 's3', label: 'S3-compatible storage' },
-  { kind: 'sftp', label: 'SFTP server' },
-];
 
 // The fields each form shows; an error for any other field is shown above the form.
 const SHOWN_FIELDS: Record<TargetKind, string[]> = {
@@ -45,21 +40,7 @@ export function TargetForm({ target }: { target?: TargetView }) {
   const fieldProps = { target, errors };
   return (
     <form onSubmit={onSubmit} className="grid max-w-xl gap-4" noValidate>
-      {target ? (
-        <input type="hidden" name="kind" value={target.kind} />
-      ) : (
-        <fieldset className="grid gap-2">
-          <legend className="mb-1 text-sm font-medium">Type</legend>
-          <div className="flex flex-wrap gap-4">
-            {KINDS.map((k) => (
-              <label key={k.kind} className="flex items-center gap-2 text-sm">
-                <input type="radio" name="kind" value={k.kind} checked={kind === k.kind} onChange={() => setKind(k.kind)} />
-                {k.label}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-      )}
+      {target ? <input type="hidden" name="kind" value={target.kind} /> : <TargetKindChoice kind={kind} onChange={setKind} />}
       <TargetField name="name" label="Name" defaultValue={target?.name} placeholder="USB disk" error={errors.name} />
       {kind === 'local' && <LocalFields key="local" {...fieldProps} />}
       {kind === 's3' && <S3Fields key="s3" {...fieldProps} />}
