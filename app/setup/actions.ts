@@ -1,8 +1,15 @@
 'use server';
+import { redirect } from 'next/navigation';
+import { createSession } from '@/lib/core/auth/sessions';
 import { AppError } from '@/lib/core/errors';
+import { recoverInstance, testRecoveryTarget } from '@/lib/core/recovery/recover-instance';
 import { defaultTargetDir, initializeInstance } from '@/lib/core/setup/initialize-instance';
+import type { ConnectionTest } from '@/lib/core/storage/storage-target';
 import { type ActionResult, runAction } from '@/lib/server/action-result';
 import { getInstance } from '@/lib/server/instance';
+import { recoveryFormToInput } from '@/lib/server/recovery-form-data';
+import { setSessionCookie } from '@/lib/server/session';
+import { requireFreshInstance } from '@/lib/server/setup-guard';
 
 export type SetupResult = ActionResult<{ username: string; generatedPassphrase: string | null }>;
 
@@ -33,4 +40,32 @@ export async function setupAction(_previous: SetupResult | null, form: FormData)
     );
     return { username: text(form, 'username').trim().toLowerCase(), generatedPassphrase: result.generatedPassphrase ?? null };
   });
+}
+
+/**
+ * "Test connection" on the setup page's "restore from backups" form: the typed target is
+ * probed step by step, nothing is stored. Open only while the instance is not set up.
+ */
+export async function testRecoveryTargetAction(form: FormData): Promise<ActionResult<ConnectionTest>> {
+  return runAction(async () => {
+    await requireFreshInstance();
+    return testRecoveryTarget(recoveryFormToInput(form).target);
+  });
+}
+
+/**
+ * Sets this fresh instance up from an old server's target and passphrase (recoverInstance
+ * refuses once it is set up, and stores nothing unless backups open), then signs the browser
+ * in as the recovery account, which lasts until a full backup's system part is restored.
+ */
+export async function recoverAction(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const result = await runAction(async () => {
+    const { db, instanceKey } = await getInstance();
+    const { userId } = await recoverInstance(db, instanceKey, recoveryFormToInput(form));
+    const session = await createSession(db, userId);
+    await setSessionCookie(session.token, session.expiresAt);
+    return undefined;
+  });
+  if (result.ok) redirect('/setup/recover');
+  return result;
 }
