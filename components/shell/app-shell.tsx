@@ -8,8 +8,18 @@ import { cn } from '@/components/ui/cn';
 import { isActive, NAV_ITEMS } from './nav-items';
 import { ThemeToggle } from './theme-toggle';
 
-/** Sidebar on wide screens; a top bar with a disclosure menu on phones. */
-export function AppShell({ username, signOut, children }: { username: string; signOut: ReactNode; children: ReactNode }) {
+/** Sidebar on wide screens; a top bar with a disclosure menu on phones. `banner` tops every page. */
+export function AppShell({
+  username,
+  signOut,
+  banner,
+  children,
+}: {
+  username: string;
+  signOut: ReactNode;
+  banner?: ReactNode;
+  children: ReactNode;
+}) {
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu after navigating
@@ -77,6 +87,7 @@ export function AppShell({ username, signOut, children }: { username: string; si
         </div>
       </aside>
       <main id="main" className="mx-auto w-full max-w-5xl p-4 md:p-8">
+        {banner}
         {children}
       </main>
     </div>
