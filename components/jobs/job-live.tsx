@@ -15,6 +15,7 @@ import { JobLogList } from './job-log-list';
 import { JobOutcome } from './job-outcome';
 import { JobProgressDetails } from './job-progress-details';
 import { JobStatusBadge } from './job-status-badge';
+import { StreamLost } from './stream-lost';
 
 /**
  * Re-renders the server page (shortly after the last of a burst of changes) whenever `key`
@@ -35,9 +36,19 @@ function useRefreshOnChange(key: string | null) {
 /**
  * A job's progress bar, details and log, following the job live over SSE. For a verification
  * job, `verification` is the page's read of its checks so far, refreshed as the job moves.
+ * `recovery`: the restore of a recovery from backups, whose end is told as such (its system
+ * part ends the session this page runs in).
  */
-export function JobLive({ initial, verification = null }: { initial: JobView; verification?: VerificationView | null }) {
-  const { job: live, logs, done } = useJobEvents(initial.id, initial);
+export function JobLive({
+  initial,
+  verification = null,
+  recovery = false,
+}: {
+  initial: JobView;
+  verification?: VerificationView | null;
+  recovery?: boolean;
+}) {
+  const { job: live, logs, done, lost } = useJobEvents(initial.id, initial);
   const job = live ?? initial;
   // Each check logs a line when it is recorded; the status and phase change between checks.
   useRefreshOnChange(verification ? `${logs.length}:${job.status}:${job.phase ?? ''}` : null);
@@ -82,7 +93,8 @@ export function JobLive({ initial, verification = null }: { initial: JobView; ve
             <Alert tone={job.status === 'cancelled' ? 'warning' : 'danger'}>{job.errorMessage}</Alert>
           )}
           <JobProgressDetails job={job} />
-          <JobOutcome job={job} verification={verification} />
+          {lost && !done && <StreamLost reason={lost} recovery={recovery} />}
+          <JobOutcome job={job} verification={verification} recovery={recovery} />
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-muted-foreground">Created</dt>
             <dd>{formatDateTime(job.createdAt)}</dd>

@@ -1,5 +1,9 @@
+'use client';
 import Link from 'next/link';
+import { useEffect } from 'react';
+import { announceRecoveryFinished } from '@/components/shell/recovery-banner';
 import { Alert } from '@/components/ui/alert';
+import { buttonVariants } from '@/components/ui/button';
 import { VerificationChecks, VerificationStateBadge } from '@/components/verification/verification-checks';
 import type { JobView } from '@/lib/core/jobs/job-types';
 import type { VerificationView } from '@/lib/core/verification/verification-view';
@@ -46,8 +50,11 @@ function BackupLink({ id }: { id: string }) {
   );
 }
 
-/** Per-app outcome of a finished restore: restored, or rolled back with the reason. */
-function RestoreOutcomeView({ outcome }: { outcome: RestoreOutcome }) {
+/**
+ * Per-app outcome of a finished restore: restored, or rolled back with the reason. Without
+ * `backupLink` when the session that link would need has ended (a recovery's).
+ */
+function RestoreOutcomeView({ outcome, backupLink = true }: { outcome: RestoreOutcome; backupLink?: boolean }) {
   return (
     <section aria-label="Restore outcome" className="grid gap-2 text-sm">
       <ul className="grid gap-1">
@@ -69,8 +76,46 @@ function RestoreOutcomeView({ outcome }: { outcome: RestoreOutcome }) {
           </li>
         )}
       </ul>
-      <BackupLink id={outcome.backupId} />
+      {backupLink && <BackupLink id={outcome.backupId} />}
     </section>
+  );
+}
+
+/**
+ * A recovery's restore ended with the system part back: the recovery session is gone with
+ * the account it belonged to, and the old accounts sign in again.
+ */
+function RecoveryRestored({ allApps }: { allApps: boolean }) {
+  useEffect(announceRecoveryFinished, []);
+  return (
+    <Alert tone="info" className="grid gap-2" data-testid="recovery-restored">
+      <p className="text-base font-semibold">
+        {allApps ? 'Restored. Sign in with your old account.' : 'Your accounts are back. Sign in with your old account.'}
+      </p>
+      <p>
+        {allApps
+          ? 'Your accounts, settings, targets and schedules are back, with the apps listed below.'
+          : 'Your accounts, settings, targets and schedules are back, but not every app: restore those again once signed in.'}{' '}
+        This recovery session has ended.
+      </p>
+      <div>
+        <Link className={buttonVariants()} href="/login">
+          Sign in with your old account
+        </Link>
+      </div>
+    </Alert>
+  );
+}
+
+/** A recovery's restore that failed before the accounts came back: the recovery goes on. */
+function RecoveryNotFinished() {
+  return (
+    <p className="text-sm">
+      The recovery is not finished yet.{' '}
+      <Link className="text-primary hover:underline" href="/setup/recover">
+        Back to the backups found
+      </Link>
+    </p>
   );
 }
 
@@ -109,9 +154,18 @@ function VerificationOutcomeView({ verification }: { verification: VerificationV
 
 /**
  * What a finished restore or verify job found; nothing for other jobs or while running. A
- * verification job (`verification`, read by the page) shows its checks while it runs too.
+ * verification job (`verification`, read by the page) shows its checks while it runs too. A
+ * restore of a recovery from backups (`recovery`) says how the recovery goes on.
  */
-export function JobOutcome({ job, verification = null }: { job: JobView; verification?: VerificationView | null }) {
+export function JobOutcome({
+  job,
+  verification = null,
+  recovery = false,
+}: {
+  job: JobView;
+  verification?: VerificationView | null;
+  recovery?: boolean;
+}) {
   if (job.type === 'verify') {
     // The job's result is the final view; until then the page's read of the checks so far.
     const view = asVerification(job.result) ?? verification;
@@ -120,8 +174,17 @@ export function JobOutcome({ job, verification = null }: { job: JobView; verific
   // A restore that rolled an app back fails and keeps its per-app outcome.
   if (job.type === 'restore' && (job.status === 'succeeded' || job.status === 'failed')) {
     const outcome = asRestore(job.result);
+    if (recovery && outcome?.system)
+      return (
+        <>
+          <RecoveryRestored allApps={job.status === 'succeeded'} />
+          <RestoreOutcomeView outcome={outcome} backupLink={false} />
+        </>
+      );
+    if (recovery) return <RecoveryNotFinished />;
     return outcome ? <RestoreOutcomeView outcome={outcome} /> : null;
   }
+  if (recovery && job.type === 'restore' && job.status === 'cancelled') return <RecoveryNotFinished />;
   // A verify that found the backup corrupted or missing fails and keeps what it found.
   if (job.type === 'verify' && (job.status === 'succeeded' || job.status === 'failed')) {
     const outcome = asVerify(job.result);

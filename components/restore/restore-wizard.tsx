@@ -2,9 +2,11 @@
 import { useRouter } from 'next/navigation';
 import { type ReactNode, useState, useTransition } from 'react';
 import { startRestoreAction } from '@/app/(app)/backups/actions';
+import { JobLive } from '@/components/jobs/job-live';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import type { JobView } from '@/lib/core/jobs/job-types';
 import type { RestorePreviewApp } from '@/lib/core/restore/restore-preview';
 import { ChooseApps } from './choose-apps';
 import { RestorePlan } from './restore-plan';
@@ -22,6 +24,11 @@ function restoreLabel(apps: string[], system: boolean): string {
 /**
  * The three restore steps on one page. Nothing is queued before the last button; the server
  * action checks the choice again (requestRestore), and the job once more against the target.
+ *
+ * In a recovery (`recovery`, a full-system backup), the system part is chosen and locked —
+ * it is what brings the accounts back and ends the recovery — and every app that can be
+ * restored is chosen. The job is then followed right here: its system part ends this
+ * session, so the job page could not be opened any more.
  */
 export function RestoreWizard({
   backupId,
@@ -30,6 +37,7 @@ export function RestoreWizard({
   summary,
   apps,
   hasSystem,
+  recovery = false,
 }: {
   backupId: string;
   scope: 'full' | 'apps';
@@ -39,15 +47,20 @@ export function RestoreWizard({
   apps: RestorePreviewApp[];
   /** Whether the backup holds the system settings and user accounts (full-system backups). */
   hasSystem: boolean;
+  /** A recovery from backups is under way (isRecoveryPending). */
+  recovery?: boolean;
 }) {
   const router = useRouter();
+  const recovering = recovery && hasSystem;
   const [step, setStep] = useState(1);
-  // A per-app backup was made of exactly these apps: restoring all is the usual wish. From a
-  // full-system backup people restore what broke, so nothing is preselected.
+  // A per-app backup was made of exactly these apps: restoring all is the usual wish, and so
+  // is a recovery's. From a full-system backup people restore what broke, so nothing is
+  // preselected.
   const [chosen, setChosen] = useState<string[]>(() =>
-    scope === 'apps' ? apps.filter((a) => a.problem === null).map((a) => a.id) : [],
+    scope === 'apps' || recovering ? apps.filter((a) => a.problem === null).map((a) => a.id) : [],
   );
-  const [systemChosen, setSystemChosen] = useState(false);
+  const [systemChosen, setSystemChosen] = useState(recovering);
+  const [started, setStarted] = useState<JobView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
@@ -80,12 +93,14 @@ export function RestoreWizard({
         setError(result.error);
         return;
       }
-      router.push(`/jobs/${result.data.jobId}`);
+      if (recovering) setStarted(result.data.job);
+      else router.push(`/jobs/${result.data.jobId}`);
     });
   }
 
   // Keep the order of the backup, whatever order the boxes were ticked in.
   const chosenApps = apps.filter((a) => chosen.includes(a.id));
+  if (started) return <JobLive initial={started} recovery />;
   return (
     <Card>
       <CardHeader>
@@ -102,6 +117,7 @@ export function RestoreWizard({
             onToggle={toggle}
             hasSystem={hasSystem}
             systemChosen={systemChosen}
+            systemLocked={recovering}
             onToggleSystem={(on) => {
               setError(null);
               setSystemChosen(on);

@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requestBackup } from '@/lib/core/backup/request-backup';
 import { getEnv } from '@/lib/core/env';
+import type { JobView } from '@/lib/core/jobs/job-types';
 import { requireFeature } from '@/lib/core/license/require-feature';
 import { requestRestore, requestVerify } from '@/lib/core/restore/request-restore';
 import { verifyRequestSchema } from '@/lib/core/restore/restore-request';
@@ -29,14 +30,16 @@ export async function startBackupAction(input: unknown): Promise<ActionResult<{ 
 /**
  * Queues a restore ({backupId, apps, system}) in the signed-in user's name. requestRestore
  * checks it against the catalog first, so a wrong choice queues nothing and comes back as a
- * message; the job checks it again against the target's signed manifest.
+ * message; the job checks it again against the target's signed manifest. The queued job comes
+ * back too, for a page that follows it where it is (a recovery's restore ends the session
+ * that a job page would need).
  */
-export async function startRestoreAction(input: unknown): Promise<ActionResult<{ jobId: string }>> {
+export async function startRestoreAction(input: unknown): Promise<ActionResult<{ jobId: string; job: JobView }>> {
   return runAction(async () => {
     const user = await requirePageUser();
     const { db } = await getInstance();
     const job = await requestRestore(db, input, user.username);
-    return { jobId: job.id };
+    return { jobId: job.id, job };
   });
 }
 

@@ -4,6 +4,7 @@ import { JobLive } from '@/components/jobs/job-live';
 import { PageHeader } from '@/components/shell/page-header';
 import { isAppError } from '@/lib/core/errors';
 import { getJob } from '@/lib/core/jobs/list-jobs';
+import { isRecoveryPending } from '@/lib/core/recovery/recover-instance';
 import { getVerificationForJob } from '@/lib/core/verification/verification-lookups';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
@@ -19,6 +20,8 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
     throw error;
   });
   const verification = job.type === 'verify' ? await getVerificationForJob(db, job.id) : null;
+  // A restore during a recovery from backups: its end is told as the recovery's.
+  const recovery = job.type === 'restore' && (await isRecoveryPending(db));
   return (
     <>
       <PageHeader
@@ -30,7 +33,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           </Link>
         }
       />
-      <JobLive initial={job} verification={verification} />
+      <JobLive initial={job} verification={verification} recovery={recovery} />
     </>
   );
 }

@@ -9,6 +9,7 @@ import { Alert } from '@/components/ui/alert';
 import { getBackup } from '@/lib/core/backup/catalog';
 import { getEnv } from '@/lib/core/env';
 import { isAppError } from '@/lib/core/errors';
+import { isRecoveryPending } from '@/lib/core/recovery/recover-instance';
 import { previewRestore } from '@/lib/core/restore/restore-preview';
 import { getInstance } from '@/lib/server/instance';
 import { requirePageUser } from '@/lib/server/session';
@@ -44,7 +45,7 @@ export default async function RestorePage({ params }: { params: Promise<{ id: st
       </>
     );
   const contents = backup.contents as NonNullable<typeof backup.contents>;
-  const apps = await previewRestore(contents, getEnv());
+  const [apps, recovery] = await Promise.all([previewRestore(contents, getEnv()), isRecoveryPending(db)]);
   return (
     <>
       <PageHeader title="Restore" description={`Backup ${backup.id}`} actions={back} />
@@ -60,6 +61,7 @@ export default async function RestorePage({ params }: { params: Promise<{ id: st
         }
         apps={apps}
         hasSystem={backup.scope === 'full' && Boolean(contents.system)}
+        recovery={recovery}
       />
     </>
   );
