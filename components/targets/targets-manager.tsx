@@ -6,15 +6,20 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import type { TargetTestResult, TargetView } from '@/lib/core/targets/targets';
 import { ConnectionTestResult } from './connection-test-result';
 import { DeleteTargetDialog } from './delete-target-dialog';
+import { FindBackupsDialog } from './find-backups-dialog';
 import { TargetsTable } from './targets-table';
 
 type TestState = { name: string; result?: TargetTestResult; error?: string };
 
-/** The targets list with its actions: test (result shown below the list) and delete (confirmed). */
+/**
+ * The targets list with its actions: test (result shown below the list), find the backups
+ * stored there (a dialog) and delete (confirmed).
+ */
 export function TargetsManager({ targets }: { targets: TargetView[] }) {
   const [test, setTest] = useState<TestState | null>(null);
   const [testing, startTest] = useTransition();
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [finding, setFinding] = useState<string | null>(null);
 
   function runTest(name: string) {
     setTest({ name });
@@ -26,7 +31,13 @@ export function TargetsManager({ targets }: { targets: TargetView[] }) {
 
   return (
     <div className="grid gap-4">
-      <TargetsTable targets={targets} testing={testing ? (test?.name ?? null) : null} onTest={runTest} onDelete={setDeleting} />
+      <TargetsTable
+        targets={targets}
+        testing={testing ? (test?.name ?? null) : null}
+        onTest={runTest}
+        onFind={setFinding}
+        onDelete={setDeleting}
+      />
       {test && (
         <Card aria-live="polite">
           <CardHeader>
@@ -38,6 +49,7 @@ export function TargetsManager({ targets }: { targets: TargetView[] }) {
           </CardContent>
         </Card>
       )}
+      <FindBackupsDialog name={finding} onClose={() => setFinding(null)} />
       <DeleteTargetDialog name={deleting} onClose={() => setDeleting(null)} />
     </div>
   );

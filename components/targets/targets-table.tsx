@@ -1,5 +1,5 @@
 'use client';
-import { FlaskConical, Pencil, Trash2 } from 'lucide-react';
+import { FlaskConical, Pencil, ScanSearch, Trash2 } from 'lucide-react';
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
@@ -20,11 +20,14 @@ export function TargetsTable({
   targets,
   testing,
   onTest,
+  onFind,
   onDelete,
 }: {
   targets: TargetView[];
   testing: string | null;
   onTest: (name: string) => void;
+  /** "Find backups on this target" (an import into the catalog). */
+  onFind: (name: string) => void;
   onDelete: (name: string) => void;
 }) {
   return (
@@ -58,7 +61,8 @@ export function TargetsTable({
               )}
             </TableCell>
             <TableCell>
-              <div className="flex justify-end gap-1">
+              {/* Two by two: four buttons do not fit one line beside the location. */}
+              <div className="grid grid-cols-[auto_auto] justify-end gap-1">
                 <Button
                   size="sm"
                   variant="outline"
@@ -67,6 +71,9 @@ export function TargetsTable({
                   onClick={() => onTest(t.name)}
                 >
                   <FlaskConical /> {testing === t.name ? 'Testing…' : 'Test'}
+                </Button>
+                <Button size="sm" variant="outline" aria-label={`Find backups on ${t.name}`} onClick={() => onFind(t.name)}>
+                  <ScanSearch /> Find backups
                 </Button>
                 <Link
                   className={buttonVariants({ size: 'sm', variant: 'ghost' })}

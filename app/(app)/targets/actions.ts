@@ -2,6 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { type ImportReport, importBackups } from '@/lib/core/recovery/import-backups';
 import { acceptHostKey } from '@/lib/core/targets/accept-host-key';
 import { removeTarget, type TargetDependents, targetDependents } from '@/lib/core/targets/remove-target';
 import { parseInput } from '@/lib/core/targets/target-input';
@@ -14,6 +15,11 @@ import { targetFormToInput } from '@/lib/server/target-form-data';
 
 // Arguments of a server action arrive from the browser: checked like any other input.
 const targetName = z.string().min(1).max(200);
+// Empty means "none": the keys this server holds are tried alone. Kept as typed otherwise.
+const optionalPassphrase = z
+  .string()
+  .max(1024, 'A passphrase has at most 1024 characters.')
+  .transform((p) => (p === '' ? undefined : p));
 
 export type TargetFormResult = ActionResult<void>;
 
@@ -81,5 +87,24 @@ export async function removeTargetAction(name: string, forgetBackups: boolean): 
     const { db } = await getInstance();
     await removeTarget(db, parseInput(targetName, name, 'name'), { forgetBackups: parseInput(z.boolean(), forgetBackups) });
     revalidatePath('/targets');
+  });
+}
+
+/**
+ * "Find backups on this target": imports the backups stored there that this server's keys,
+ * or the passphrase given, open — a target of another server, or one whose backups were
+ * forgotten — and reports what it imported, knew already and refused.
+ */
+export async function findBackupsAction(name: string, passphrase: string): Promise<ActionResult<ImportReport>> {
+  return runAction(async () => {
+    const user = await requirePageUser();
+    const { db, instanceKey } = await getInstance();
+    const report = await importBackups(db, instanceKey, parseInput(targetName, name, 'name'), {
+      passphrase: parseInput(optionalPassphrase, passphrase, 'passphrase'),
+      createdBy: user.username,
+    });
+    revalidatePath('/backups');
+    revalidatePath('/');
+    return report;
   });
 }
