@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { prepareE2eApps } from './e2e/fixtures/backup-apps';
+import { prepareRecoveryServer } from './e2e/fixtures/recovery-server';
 
 // One fresh data directory per run. Set here once and inherited by the test workers, which
 // re-evaluate this file.
@@ -20,6 +21,11 @@ if (!process.env.E2E_LICENSE_PRIVATE_KEY) {
 const appsEnv = prepareE2eApps();
 const port = Number(process.env.E2E_PORT ?? 3217);
 const baseURL = `http://127.0.0.1:${port}`;
+// A second server that is never set up, for disaster-recovery.spec.ts: a new machine brought
+// back from a dead server's backups through its setup page.
+const recoveryEnv = prepareRecoveryServer();
+const recoveryPort = Number(process.env.E2E_RECOVERY_PORT ?? 3218);
+const recoveryURL = `http://127.0.0.1:${recoveryPort}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -51,22 +57,45 @@ export default defineConfig({
   },
   // first-run.spec.ts sets the fresh instance up through its setup page, so it must run
   // before any spec that signs in (files otherwise run in name order: backups < first-run).
+  // disaster-recovery.spec.ts runs against the second server, which nothing else touches.
   projects: [
     { name: 'first-run', testMatch: 'first-run.spec.ts' },
-    { name: 'signed-in', testIgnore: 'first-run.spec.ts', dependencies: ['first-run'] },
-  ],
-  webServer: {
-    command: 'node scripts/start.mjs',
-    url: `${baseURL}/api/healthz`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      CLOUDOS_DATA_DIR: process.env.E2E_DATA_DIR,
-      PORT: String(port),
-      CLOUDOS_LICENSE_PUBLIC_KEY: process.env.E2E_LICENSE_PUBLIC_KEY ?? '',
-      ...appsEnv,
+    {
+      name: 'signed-in',
+      testIgnore: ['first-run.spec.ts', 'disaster-recovery.spec.ts'],
+      dependencies: ['first-run'],
     },
-  },
+    { name: 'recovery', testMatch: 'disaster-recovery.spec.ts', use: { baseURL: recoveryURL } },
+  ],
+  // Started one after the other: the first builds the web app when its sources changed, the
+  // second finds the build done.
+  webServer: [
+    {
+      command: 'node scripts/start.mjs',
+      url: `${baseURL}/api/healthz`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        CLOUDOS_DATA_DIR: process.env.E2E_DATA_DIR,
+        PORT: String(port),
+        CLOUDOS_LICENSE_PUBLIC_KEY: process.env.E2E_LICENSE_PUBLIC_KEY ?? '',
+        ...appsEnv,
+      },
+    },
+    {
+      command: 'node scripts/start.mjs',
+      url: `${recoveryURL}/api/healthz`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        PORT: String(recoveryPort),
+        CLOUDOS_LICENSE_PUBLIC_KEY: process.env.E2E_LICENSE_PUBLIC_KEY ?? '',
+        ...recoveryEnv,
+      },
+    },
+  ],
 });
