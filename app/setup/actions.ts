@@ -9,7 +9,6 @@ import { type ActionResult, runAction } from '@/lib/server/action-result';
 import { getInstance } from '@/lib/server/instance';
 import { recoveryFormToInput } from '@/lib/server/recovery-form-data';
 import { setSessionCookie } from '@/lib/server/session';
-import { requireFreshInstance } from '@/lib/server/setup-guard';
 
 export type SetupResult = ActionResult<{ username: string; generatedPassphrase: string | null }>;
 
@@ -48,8 +47,8 @@ export async function setupAction(_previous: SetupResult | null, form: FormData)
  */
 export async function testRecoveryTargetAction(form: FormData): Promise<ActionResult<ConnectionTest>> {
   return runAction(async () => {
-    await requireFreshInstance();
-    return testRecoveryTarget(recoveryFormToInput(form).target);
+    const { db } = await getInstance();
+    return testRecoveryTarget(db, recoveryFormToInput(form).target);
   });
 }
 

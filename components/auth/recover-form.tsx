@@ -41,7 +41,8 @@ export function RecoverForm() {
 
   const submitFields = state && !state.ok ? (state.fields ?? {}) : {};
   const errors = lastRun === 'test' ? testFields : submitFields;
-  const placed = Object.keys(errors).length > 0 && Object.keys(errors).every((f) => SHOWN_FIELDS[kind].includes(f));
+  const placed =
+    Object.keys(errors).length > 0 && Object.keys(errors).every((f) => f === 'passphrase' || SHOWN_FIELDS[kind].includes(f));
 
   function changeKind(next: TargetKind) {
     setKind(next);
@@ -108,6 +109,7 @@ export function RecoverForm() {
         type="password"
         autoComplete="off"
         hint="The passphrase its backups were made with (the newest one, if you changed it). This server keeps it as its own."
+        error={errors.passphrase}
       />
       {state && !state.ok && lastRun === 'submit' && (
         <Alert tone="danger">{placed ? 'Some fields need a correction: see the messages beside them.' : state.error}</Alert>

@@ -10,7 +10,7 @@ import { isInstanceInitialized } from '@/lib/core/setup/initialize-instance';
 import { createTarget } from '@/lib/core/targets/targets';
 import { type BackupHarness, createBackupHarness } from '@/test/helpers/backup-harness';
 import { createTempInstance, type TempInstance } from '@/test/helpers/temp-instance';
-import { isRecoveryPending, RECOVERY_USERNAME, recoverInstance } from './recover-instance';
+import { isRecoveryPending, RECOVERY_USERNAME, recoverInstance, testRecoveryTarget } from './recover-instance';
 
 const PASSPHRASE = 'a long enough backup passphrase'; // the harness's
 let repository: string;
@@ -35,7 +35,8 @@ afterAll(async () => {
 });
 
 describe('setting a fresh instance up from an old server’s backups', () => {
-  it('stores nothing when the passphrase is wrong or the target holds no repository', async () => {
+  it('stores nothing when the passphrase is wrong, the target holds no repository or no full-system backup', async () => {
+    expect((await testRecoveryTarget(fresh.db, target())).ok).toBe(true);
     await expect(
       recoverInstance(fresh.db, freshKey, { target: target(), passphrase: 'not the passphrase' }),
     ).rejects.toMatchObject({
@@ -52,6 +53,21 @@ describe('setting a fresh instance up from an old server’s backups', () => {
     await expect(
       recoverInstance(fresh.db, freshKey, { target: { kind: 'local', name: '', path: 'relative' }, passphrase: PASSPHRASE }),
     ).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(recoverInstance(fresh.db, freshKey, { target: target(), passphrase: '' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      fields: { passphrase: 'Enter the backup passphrase of the old server.' },
+    });
+    // Only apps backups there: the accounts could not come back, so nothing is set up.
+    const appsOnly = mkdtempSync(path.join(tmpdir(), 'cloudos-recover-apps-'));
+    try {
+      await createTarget(old.instance.db, old.instanceKey, { kind: 'local', name: 'apps only', path: appsOnly });
+      await old.backup({ target: 'apps only', scope: 'apps', apps: ['notes'] });
+      await expect(
+        recoverInstance(fresh.db, freshKey, { target: { ...target(), path: appsOnly }, passphrase: PASSPHRASE }),
+      ).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('but none is a full-system backup') });
+    } finally {
+      rmSync(appsOnly, { recursive: true, force: true });
+    }
     expect(await isInstanceInitialized(fresh.db)).toBe(false);
     expect([await fresh.db.user.count(), await fresh.db.target.count(), await fresh.db.backup.count()]).toEqual([0, 0, 0]);
   }, 60_000);
@@ -66,6 +82,7 @@ describe('setting a fresh instance up from an old server’s backups', () => {
     await expect(recoverInstance(fresh.db, freshKey, { target: target(), passphrase: PASSPHRASE })).rejects.toMatchObject({
       code: 'conflict',
     });
+    await expect(testRecoveryTarget(fresh.db, target())).rejects.toMatchObject({ code: 'conflict' });
 
     const payload = { backupId: fullId, system: true };
     const job = await enqueueJob(fresh.db, 'restore', payload, { createdBy: RECOVERY_USERNAME });

@@ -16,10 +16,21 @@ import { scanRepository } from './scan-repository';
 /** The account that holds a recovery until the restored system part brings the old ones back. */
 export const RECOVERY_USERNAME = 'recovery';
 
-const passphraseSchema = z.string().min(1, 'Enter the backup passphrase of the old server.').max(1024);
+const passphraseSchema = z.object({
+  passphrase: z.string().min(1, 'Enter the backup passphrase of the old server.').max(1024),
+});
 
-/** "Test connection" for a target typed on the setup page, before anything is stored. */
-export async function testRecoveryTarget(rawTarget: unknown): Promise<ConnectionTest> {
+function alreadySetUp(): AppError {
+  return new AppError('conflict', 'This instance is already set up. Sign in instead.');
+}
+
+/**
+ * "Test connection" for a target typed on the setup page, before anything is stored. Only
+ * while the instance is not set up: nobody is signed in then, and once it is, the probe would
+ * let anyone make this server connect wherever they like.
+ */
+export async function testRecoveryTarget(db: Db, rawTarget: unknown): Promise<ConnectionTest> {
+  if (await isInstanceInitialized(db)) throw alreadySetUp();
   const driver = buildDriverForInput(parseInput(targetInput, rawTarget));
   try {
     return await driver.testConnection();
@@ -31,8 +42,8 @@ export async function testRecoveryTarget(rawTarget: unknown): Promise<Connection
 /**
  * Sets up a fresh instance from an old server's target and passphrase (docs/DISASTER-RECOVERY.md,
  * the setup page's "restore from backups"): the repository is scanned first, and nothing is
- * stored unless the passphrase opens backups there. The instance then takes the old server's
- * key — that of the newest full-system backup — as its own, with that passphrase; the target
+ * stored unless the passphrase opens a full-system backup there. The instance then takes the
+ * old server's key — that of the newest full-system backup — as its own, with that passphrase; the target
  * is stored (an SFTP host key trusted on this first use) and its backups imported. The only
  * account is a recovery account with no usable password, whose session the caller hands to
  * the browser: restoring a full backup's system part replaces it with the old accounts. On
@@ -44,17 +55,21 @@ export async function recoverInstance(
   raw: { target: unknown; passphrase: unknown },
 ): Promise<{ userId: string; report: ImportReport }> {
   const target = parseInput(targetInput, raw.target);
-  const passphrase = parseInput(passphraseSchema, raw.passphrase, 'passphrase');
-  if (await isInstanceInitialized(db)) throw new AppError('conflict', 'This instance is already set up. Sign in instead.');
+  const { passphrase } = parseInput(passphraseSchema, { passphrase: raw.passphrase }, 'passphrase');
+  if (await isInstanceInitialized(db)) throw alreadySetUp();
 
   const driver = buildDriverForInput(target);
   const scan = await scanRepository(driver, { held: () => null, passphrase }).finally(() => driver.close().catch(() => {}));
   const hostKeySha256 = driver instanceof SftpTarget ? driver.seenHostKeySha256 : null;
-  const newest = scan.found.find((f) => f.manifest.scope === 'full') ?? scan.found[0];
+  // Only a full-system backup brings accounts back: without one the recovery account would be
+  // the only way in, and it has no password.
+  const newest = scan.found.find((f) => f.manifest.scope === 'full');
   if (!newest)
     throw new AppError(
       'not_found',
-      `The passphrase opens this repository, but it holds no backup that can be restored${scan.refused[0] ? ` (${scan.refused.length} refused; the first: ${scan.refused[0].reason})` : ''}.`,
+      scan.found.length > 0
+        ? `The passphrase opens ${scan.found.length} backup${scan.found.length === 1 ? '' : 's'} here, but none is a full-system backup, which the accounts come back with. Set up a new server instead, then restore these apps with "Find backups" on its Targets page.`
+        : `The passphrase opens this repository, but it holds no backup that can be restored${scan.refused[0] ? ` (${scan.refused.length} refused; the first: ${scan.refused[0].reason})` : ''}.`,
     );
 
   const userId = randomUUID();
