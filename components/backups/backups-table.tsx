@@ -75,6 +75,14 @@ export function BackupsTable({
               <TableCell className="whitespace-nowrap">{formatDuration(b.durationMs)}</TableCell>
               <TableCell>
                 <BackupStatusBadge status={b.status} />
+                {b.importedAt && (
+                  <span
+                    className="mt-1 block text-xs text-muted-foreground"
+                    title={`Imported ${new Date(b.importedAt).toLocaleString()}`}
+                  >
+                    imported
+                  </span>
+                )}
                 {b.errorMessage && b.status !== 'succeeded' && (
                   <span className="mt-1 block max-w-xs text-xs text-muted-foreground">{b.errorMessage}</span>
                 )}

@@ -56,7 +56,8 @@ function SystemPlan() {
           preferences). Accounts created since the backup are removed.
         </p>
         <p>
-          Kept as they are on this server: the backup catalog, targets, schedules, jobs, this server's keys and its backup
+          Added from the backup, next to what this server has (nothing of it is removed or changed): targets with their secrets,
+          schedules, API tokens and the backups of its catalog. Kept as they are: jobs, this server's keys and its backup
           passphrase.
         </p>
         <p className="font-medium">Everyone is signed out when it finishes: sign in again with an account from the backup.</p>

@@ -59,6 +59,14 @@ export function TargetsTable({
               ) : (
                 <Badge>not tested</Badge>
               )}
+              {t.keyFilePending && (
+                <Badge
+                  tone="warning"
+                  title="The passphrase changed while this target could not be reached: its backups open with the old passphrase until its next backup writes the new key file."
+                >
+                  key file pending
+                </Badge>
+              )}
             </TableCell>
             <TableCell>
               {/* Two by two: four buttons do not fit one line beside the location. */}

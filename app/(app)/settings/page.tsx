@@ -48,7 +48,10 @@ export default async function SettingsPage() {
             </CardTitle>
             <CardDescription>
               Every backup is encrypted with a key protected by this passphrase. It is stored encrypted with this server's
-              instance key and is never shown again. Keep your own copy: restoring on a new server needs it.
+              instance key and is never shown again. Keep your own copy: it is all a new server needs to restore everything from a
+              target (docs/DISASTER-RECOVERY.md). After a change (<code>cloudos-backup passphrase change</code>) the new
+              passphrase opens every backup, the older ones too; an older passphrase still opens the backups made while it was
+              set.
             </CardDescription>
           </CardHeader>
         </Card>
