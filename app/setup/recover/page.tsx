@@ -16,9 +16,9 @@ export default async function RecoverPage() {
   await requirePageUser();
   const { db } = await getInstance();
   // The recovery ends with the restore of a system part: from then on this page has no job.
+  // (recoverInstance sets an instance up only from a target holding a full-system backup.)
   if (!(await isRecoveryPending(db))) redirect('/');
   const [backups, timeZone] = await Promise.all([listBackups(db, { status: 'succeeded' }), instanceTimeZone(db)]);
-  const hasFull = backups.some((b) => b.scope === 'full');
   return (
     <main className="mx-auto grid w-full max-w-3xl gap-5 p-4 md:p-8">
       <div className="flex items-center gap-2 font-semibold">
@@ -31,18 +31,11 @@ export default async function RecoverPage() {
           Choose the one to bring it back from.
         </p>
       </div>
-      {hasFull ? (
-        <Alert tone="info">
-          Your accounts come back with the system part of a full-system backup, so restore one of those first; apps-only backups
-          are listed too, and you can restore them after signing in with your old account.
-        </Alert>
-      ) : (
-        <Alert tone="warning">
-          None of these is a full-system backup, so your accounts cannot come back from this target. You can restore the apps now;
-          to get the accounts back, a full-system backup is needed (another target of the old server may hold one).
-        </Alert>
-      )}
-      <FoundBackups backups={backups} timeZone={timeZone} restorable={(b) => b.scope === 'full' || !hasFull} />
+      <Alert tone="info">
+        Your accounts come back with the system part of a full-system backup, so restore one of those; apps-only backups are
+        listed too, and you can restore them after signing in with your old account.
+      </Alert>
+      <FoundBackups backups={backups} timeZone={timeZone} restorable={(b) => b.scope === 'full'} />
       <p className="text-sm text-muted-foreground">
         Want to look around first?{' '}
         <Link className="text-primary hover:underline" href="/">
