@@ -8,6 +8,8 @@ import type { RealTargetKind } from './real-targets';
 import { createRemoteDir, createTestBucket, startRadosgw, startSshd } from './services';
 import { snapshotTree, type TreeSnapshotEntry } from './tree';
 
+type Tree = Record<string, TreeSnapshotEntry>;
+
 export const TARGET_NAMES: Record<RealTargetKind, string> = { local: 'nas', s3: 'cloud', sftp: 'offsite' };
 
 export interface OldServer {
@@ -24,8 +26,8 @@ export interface OldServer {
   beforeChange: string;
   /** The newest full backup on each target (after the change). */
   full: Record<RealTargetKind, string>;
-  /** The app trees as the newest full backups hold them. */
-  trees: Record<'photos' | 'notes' | 'volume', Record<string, TreeSnapshotEntry>>;
+  /** The app trees as the newest full backups hold them, and the named volumes' by Docker name. */
+  trees: Record<'photos' | 'notes' | 'wiki', Tree> & { volumes: Record<string, Tree> };
   /** Everything A's catalog held when it died, newest first. */
   backupIds: string[];
 }
@@ -45,7 +47,14 @@ async function cli(args: string[], env: Record<string, string>) {
 export async function runAndLoseOldServer(root: string, kinds: readonly RealTargetKind[]): Promise<OldServer> {
   const dir = path.join(root, 'old-server');
   const apps = createFixtureApps(dir, { bigFileBytes: 512 * 1024, smallFiles: 40 });
-  const docker = createDockerStandin(path.join(dir, 'docker'), apps.dockerState);
+  const wikiVolumes = addWikiApp(apps.appsDir, path.join(dir, 'docker-volumes'));
+  const docker = createDockerStandin(path.join(dir, 'docker'), {
+    projects: {
+      ...apps.dockerState.projects,
+      knowledge: { containers: [{ Name: 'knowledge-app-1', Service: 'app', State: 'running' }] },
+    },
+    volumes: { ...apps.dockerState.volumes, ...wikiVolumes },
+  });
   const env = { CLOUDOS_DATA_DIR: path.join(dir, 'data'), CLOUDOS_APPS_DIR: apps.appsDir, ...docker.env };
   const file = (name: string, text: string) => {
     const p = path.join(root, name);
@@ -112,7 +121,10 @@ export async function runAndLoseOldServer(root: string, kinds: readonly RealTarg
   const trees = {
     photos: snapshotTree(path.join(apps.appsDir, 'photos')),
     notes: snapshotTree(path.join(apps.appsDir, 'notes')),
-    volume: snapshotTree(apps.namedVolumeDir),
+    wiki: snapshotTree(path.join(apps.appsDir, 'wiki')),
+    volumes: Object.fromEntries(
+      Object.entries({ 'photos_db-data': apps.namedVolumeDir, ...wikiVolumes }).map(([name, dir]) => [name, snapshotTree(dir)]),
+    ),
   };
   const backupIds = (JSON.parse(await cli(['list', '--json'], env)) as { id: string }[]).map((b) => b.id);
   // The disk dies: the data directory (database, instance key), the apps and their volumes.
@@ -142,4 +154,40 @@ export function newServerEnv(root: string, name: string) {
     databasePath: path.join(dir, 'data', 'cloudos.db'),
     docker,
   };
+}
+
+/**
+ * An app whose Compose file names its project (`name: knowledge`) and one volume (`name:`):
+ * on a new server its volumes must be created under those names, not the folder's.
+ * Returns its named volumes' mountpoints by Docker name.
+ */
+function addWikiApp(appsDir: string, volumesDir: string): Record<string, string> {
+  const wiki = path.join(appsDir, 'wiki');
+  mkdirSync(wiki, { recursive: true });
+  writeFileSync(
+    path.join(wiki, 'compose.yaml'),
+    [
+      'name: knowledge',
+      'services:',
+      '  app:',
+      '    image: example/wiki:1',
+      '    volumes:',
+      '      - content:/data',
+      '      - uploads:/uploads',
+      'volumes:',
+      '  content: {}',
+      '  uploads:',
+      '    name: wiki-uploads-v2',
+      '',
+    ].join('\n'),
+  );
+  const volumes = {
+    knowledge_content: path.join(volumesDir, 'knowledge_content', '_data'),
+    'wiki-uploads-v2': path.join(volumesDir, 'wiki-uploads-v2', '_data'),
+  };
+  for (const [name, dir] of Object.entries(volumes)) {
+    mkdirSync(path.join(dir, 'pages'), { recursive: true });
+    writeFileSync(path.join(dir, 'pages', `${name}.md`), `# ${name}\n`);
+  }
+  return volumes;
 }

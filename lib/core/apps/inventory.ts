@@ -23,6 +23,8 @@ export interface AppVolume {
   kind: 'bind' | 'named';
   /** As declared: the host path of a bind mount, the key of a named volume. */
   source: string;
+  /** A named volume's name in Docker (`<project>_<key>`, its `name:`, or the key when external). */
+  dockerName?: string;
   /** Absolute host path of the data, or null when it cannot be found. */
   hostPath: string | null;
   /** A bind mount may be a single file. */
@@ -153,6 +155,7 @@ async function readApp(appsDir: string, id: string, runtime: VolumeLookup): Prom
       name: safeName(mount.type === 'bind' ? path.relative(dir, hostPath as string) || 'app' : mount.source, taken),
       kind: mount.type === 'bind' ? 'bind' : 'named',
       source: mount.source,
+      ...(mount.type === 'bind' ? {} : { dockerName: key.slice('volume:'.length) }),
       hostPath,
       entryType,
       services: [mount.service],

@@ -143,6 +143,7 @@ export class BackupStream {
           name: volume.name,
           kind: volume.kind,
           source: volume.source,
+          ...(volume.dockerName ? { dockerName: volume.dockerName } : {}),
           entryType: volume.entryType,
           files: this.packer.result.files - files,
           bytes: this.packer.result.bytes - bytes,

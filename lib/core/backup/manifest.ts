@@ -6,6 +6,8 @@ const volumeSchema = z.object({
   name: z.string(),
   kind: z.enum(['bind', 'named']),
   source: z.string(),
+  /** A named volume's name in Docker, so a new server creates the one its Compose file uses. */
+  dockerName: z.string().optional(),
   entryType: z.enum(['directory', 'file']),
   files: z.number().int().nonnegative(),
   bytes: z.number().nonnegative(),

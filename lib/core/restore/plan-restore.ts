@@ -76,13 +76,17 @@ async function hostPathOf(
     const expanded = volume.source.startsWith('~') ? path.join(homedir(), volume.source.slice(1)) : volume.source;
     return path.resolve(appDir, expanded);
   }
-  // The app's directory is gone (a new server): Compose's default name for the volume is the
-  // one `docker compose up` will look for; the engine creates it empty for the staging.
+  // The app's directory is gone (a new server): the volume the backed-up Compose file uses —
+  // recorded by the backup; for backups made before that, Compose's default name.
   const project = current?.project ?? defaultProjectName(appId);
-  const name = `${project}_${volume.source}`;
+  const name = volume.dockerName ?? `${project}_${volume.source}`;
   const mountpoint = await runtime.volumeMountpoint(name);
   if (mountpoint) return mountpoint;
-  if (missing === 'create') return runtime.createVolume(name, { project, volume: volume.source });
+  // Labelled as Compose labels the volumes it makes, when the name is Compose's own.
+  const compose = name.endsWith(`_${volume.source}`)
+    ? { project: name.slice(0, -volume.source.length - 1), volume: volume.source }
+    : null;
+  if (missing === 'create') return runtime.createVolume(name, compose);
   if ((await runtime.availability()) !== 'available')
     throw new AppError(
       'unavailable',

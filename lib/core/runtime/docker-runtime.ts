@@ -162,21 +162,16 @@ export class DockerRuntime {
   }
 
   /**
-   * Creates a named volume for a Compose project (labelled as Compose labels its own, so
-   * `docker compose up` adopts it without a warning) and returns where its data lives. Fails
-   * with `unavailable` when no Docker engine runs: only the engine can make a named volume.
+   * Creates a named volume and returns where its data lives. With `compose`, it is labelled as
+   * Compose labels the volumes of a project, so `docker compose up` adopts it without a
+   * warning. Fails with `unavailable` when no Docker engine runs: only the engine can make one.
    */
-  async createVolume(volumeName: string, compose: { project: string; volume: string }): Promise<string> {
+  async createVolume(volumeName: string, compose: { project: string; volume: string } | null): Promise<string> {
+    const labels = compose
+      ? ['--label', `com.docker.compose.project=${compose.project}`, '--label', `com.docker.compose.volume=${compose.volume}`]
+      : [];
     try {
-      await this.run([
-        'volume',
-        'create',
-        '--label',
-        `com.docker.compose.project=${compose.project}`,
-        '--label',
-        `com.docker.compose.volume=${compose.volume}`,
-        volumeName,
-      ]);
+      await this.run(['volume', 'create', ...labels, volumeName]);
     } catch (error) {
       if (error instanceof DockerCommandError && !isDaemonDown(error.stderr) && error.errno === undefined)
         throw this.translate(error, `create the volume ${volumeName}`);
