@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeBackupPassphrase, loadBackupKeys } from '@/lib/core/keys/backup-keys';
 import { loadKeyRing } from '@/lib/core/keys/key-ring';
+import { planCatalog } from '@/lib/core/retention/apply-retention';
 import { initializeInstance } from '@/lib/core/setup/initialize-instance';
 import { removeTarget } from '@/lib/core/targets/remove-target';
 import { createTarget } from '@/lib/core/targets/targets';
@@ -86,6 +87,10 @@ describe('importing a repository shared by two servers', () => {
     expect(second.known.sort()).toEqual([aApps, aFull].sort());
     expect((await loadKeyRing(b.db, b.key)).ids()).toHaveLength(3); // its own, A's and C's
     expect(await b.db.backup.count()).toBe(3);
+    // Imported backups fall under retention like any other: the target's "keep last 1".
+    await b.db.target.update({ where: { name: 'nas' }, data: { keepLast: 1 } });
+    const plan = await planCatalog(b.db, 'UTC');
+    expect([aFull, aApps, cFull].map((id) => plan.get(id)?.action)).toEqual(['delete', 'delete', 'keep']);
   }, 60_000);
 
   it('brings back backups forgotten with their target, without a passphrase', async () => {
