@@ -6,6 +6,5 @@ export class UsageError extends Error {
   }
 }
 
-export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;

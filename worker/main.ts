@@ -1,3 +1,4 @@
+import { deleteExpiredSessions } from '../lib/core/auth/sessions';
 import { recoverInterruptedBackups } from '../lib/core/backup/recover-backups';
 import { cleanUpAllTargets } from '../lib/core/cleanup/clean-up-target';
 import { ConfigError, getEnv } from '../lib/core/env';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
       await recoverInterruptedRestores(db, dataDir, dockerBin);
       await settleVerifications(db);
       await removeLeftoverDryRuns(db, dryRunBase(dataDir));
+      // Pages drop an expired session only when it is presented; the rest would stay forever.
+      await deleteExpiredSessions(db);
     },
     cleanUp: () =>
       cleanUpAllTargets(db, instanceKey, {

@@ -30,9 +30,16 @@ afterAll(async () => {
 const isRunning = async (id: string) => (await getJob(db, id)).status === 'running';
 
 describe('the worker process', () => {
-  it('runs a queued self-test to completion and reports a heartbeat', async () => {
+  it('runs a queued self-test to completion and reports a heartbeat; purges expired sessions', async () => {
+    const user = await db.user.create({ data: { id: 'u1', username: 'someone', passwordHash: 'x' } });
+    const session = (id: string, expiresAt: Date) => ({ id, tokenHash: `hash-${id}`, userId: user.id, expiresAt });
+    await db.session.createMany({
+      data: [session('expired', new Date(Date.now() - 60_000)), session('valid', new Date(Date.now() + 3_600_000))],
+    });
     const worker = startWorker(env);
     try {
+      await waitFor(async () => (await db.session.count({ where: { id: 'expired' } })) === 0, 'the expired session to go');
+      expect((await db.session.findMany()).map((s) => s.id)).toEqual(['valid']);
       const job = await enqueueJob(db, 'selftest', { steps: 3, stepMs: 50 });
       await waitFor(async () => (await getJob(db, job.id)).status === 'succeeded', 'the self-test to succeed');
       expect(await db.workerHeartbeat.count()).toBe(1);

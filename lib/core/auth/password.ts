@@ -1,16 +1,9 @@
 import argon2 from 'argon2';
-import { AppError } from '../errors';
 
 export const MIN_PASSWORD_LENGTH = 12;
 
 // OWASP's Argon2id baseline (m=19 MiB, t=2, p=1): sign-in stays fast on a small home server.
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-
-export function assertPasswordStrength(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new AppError('invalid_input', `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
-  }
-}
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, HASH_OPTIONS);

@@ -30,7 +30,6 @@ export const jobPayloadSchemas = {
 
 export type JobType = keyof typeof jobPayloadSchemas;
 export type JobPayload<T extends JobType> = z.output<(typeof jobPayloadSchemas)[T]>;
-export const JOB_TYPES = Object.keys(jobPayloadSchemas) as JobType[];
 
 export function isJobType(type: string): type is JobType {
   return Object.hasOwn(jobPayloadSchemas, type);
