@@ -8,7 +8,7 @@
 //   - `cloudos-backup archive create` of the same tree (the archive benchmark's pipeline),
 //   - a full backup to the local target, run as the worker runs a job, in a child process
 //     started as the worker is (MALLOC_ARENA_MAX=2, --expose-gc; scripts/bench-backup-job.ts).
-// The goal (issue 5): the backup's ratio to the floor within 10 % of archive create's, i.e.
+// The goal: the backup's ratio to the floor within 10 % of archive create's, i.e.
 // the engine adds no real cost over the format. Runs alternate which of the two goes first.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

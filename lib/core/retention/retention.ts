@@ -115,7 +115,7 @@ export function hasRetentionRule(policy: RetentionPolicy): boolean {
 }
 
 /**
- * Decides, for one schedule's successful backups, which to keep and which to delete (issue 7):
+ * Decides, for one schedule's successful backups, which to keep and which to delete:
  * the union of the rules; the newest backup and protected ones are always kept; with no rule
  * set at all everything is kept. Pure: the same input always gives the same plan, so the
  * preview shows exactly what retention will do. Returned newest first.

@@ -72,7 +72,7 @@ export const sftpTargetInput = z.object({
   keepLast,
 });
 
-/** What creating a target takes: one form per kind (issue 4's fields). */
+/** What creating a target takes: one form per kind. */
 export const targetInput = z.discriminatedUnion('kind', [localTargetInput, s3TargetInput, sftpTargetInput]);
 export type TargetInput = z.infer<typeof targetInput>;
 export type TargetKind = TargetInput['kind'];
