@@ -9,7 +9,7 @@
 // floor. All runs read from a warm page cache (the floor runs first and warms it). Each run
 // measures the floor, create and extract anew; the medians over the runs are the figures to
 // read (this machine's speed drifts by 10–40 % within minutes). Extracted trees stay until
-// the end: deleting one makes the next extract slower on ext4 without a journal (FORMAT.md §7).
+// the end: deleting one makes the next extract slower on ext4 without a journal (docs/BENCHMARKS.md).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -137,7 +137,7 @@ export function recordCleanup(files: number): void {
 /**
  * Says so when a benchmark deleted its trees minutes ago: on ext4 without a journal (this
  * machine's root file system) every new file then costs a scan of the recently freed inodes
- * for up to six minutes, which slows extract and restores (docs/FORMAT.md §7), not the floor.
+ * for up to six minutes, which slows extract and restores (docs/BENCHMARKS.md), not the floor.
  */
 export function warnAfterRecentCleanup(): void {
   let note: { at: number; files: number };
@@ -149,7 +149,7 @@ export function warnAfterRecentCleanup(): void {
   const ago = (Date.now() - note.at) / 1000;
   if (ago < 0 || ago > RECENTLY_DELETED_SECONDS) return;
   console.log(
-    `note: a benchmark deleted ${note.files} files ${ago.toFixed(0)} s ago; on ext4 without a journal new files are slower for up to ${RECENTLY_DELETED_SECONDS / 60} minutes after that, so this run's extract (and restic's and borg's restores) may read low (docs/FORMAT.md §7).`,
+    `note: a benchmark deleted ${note.files} files ${ago.toFixed(0)} s ago; on ext4 without a journal new files are slower for up to ${RECENTLY_DELETED_SECONDS / 60} minutes after that, so this run's extract (and restic's and borg's restores) may read low (docs/BENCHMARKS.md).`,
   );
 }
 

@@ -4,7 +4,7 @@
 //   default kept tens of MiB of freed buffers resident.
 // - UV_THREADPOOL_SIZE = the cores (at least 2): libuv's default of 4 threads ran four zstd
 //   jobs on two cores, time-sliced, beside the main and hashing threads; two at a time create
-//   ran ~10 % faster here (docs/FORMAT.md §7). Memory stays bounded by the chunks in flight.
+//   ran ~10 % faster here (docs/BENCHMARKS.md). Memory stays bounded by the chunks in flight.
 // Values the caller already set win. The shell launcher bin/cloudos-backup sets the same.
 import { availableParallelism } from 'node:os';
 

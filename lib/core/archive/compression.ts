@@ -4,7 +4,7 @@ import { CODEC_RAW, CODEC_ZSTD, corrupted } from './format';
 /**
  * zstd via @mongodb-js/zstd (prebuilt N-API binaries inside its npm packages). Its async
  * calls run on libuv's thread pool, which is how compression leaves the main thread and uses
- * the second core. Level and the measurements behind it: docs/FORMAT.md.
+ * the second core. Level and the measurements behind it: docs/BENCHMARKS.md.
  */
 export const ZSTD_LEVEL = 3;
 const SAMPLE_BYTES = 64 * 1024;

@@ -4,7 +4,7 @@ import { type Channel, call } from './sftp-calls';
  * Pipelined SFTP reads and writes over an open handle. One request at a time (what ssh2's
  * streams do) waits a round trip per chunk and reached ~17 MB/s on loopback; keeping several
  * requests in flight, as ssh2's fastPut/fastGet do, fills the connection. Sizes were measured
- * with `npm run bench:targets` (docs/ARCHITECTURE.md): reads gain from bigger chunks (fewer
+ * with `npm run bench:targets` (docs/BENCHMARKS.md): reads gain from bigger chunks (fewer
  * requests and turns of the generator per byte: 252 KiB × 16 ran at ~150 MB/s where 128 KiB ×
  * 32, the same 4 MiB in flight, ran at ~120), writes did not; more reads in flight ran faster
  * still but grew the peak RSS by 20-30 MiB. OpenSSH takes up to 255 KiB per request; ssh2
